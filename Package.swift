@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "hostcontract",
+    products: [
+        .executable(name: "hostcontract", targets: ["hostcontract"]),
+        .library(name: "Contract", targets: ["Contract"]),
+        .library(name: "Provision", targets: ["Provision"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        // C libraries: a module map and a one-include header each, found through pkg-config.
+        .systemLibrary(name: "CAcl", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CCryptsetup", pkgConfig: "libcryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // The only module that calls libc and the C libraries; knows nothing of contracts.
+        .target(
+            name: "Host",
+            dependencies: [
+                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "COpenSSL",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // The contract language: TOML to model, interpolation, diagnostics, evaluation. Pure.
+        .target(name: "Contract", dependencies: ["TOMLKit"]),
+        // Inspection of a host against a contract, and (later) the provisioning plan and its application.
+        .target(name: "Provision", dependencies: ["Contract", "Host"]),
+        // The startup gate.
+        .target(name: "Runtime", dependencies: ["Provision", "Contract", "Host"]),
+        .executableTarget(
+            name: "hostcontract",
+            dependencies: [
+                "Contract", "Host", "Provision", "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["Contract"], path: "Tests/TestSupport"),
+        .testTarget(name: "ContractTests", dependencies: ["Contract", "TestSupport"]),
+        .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,40 @@
+/// One check of one subject: the record every output format is a function of.
+public struct CheckResult: Codable, Sendable, Hashable {
+    public enum Status: String, Codable, Sendable {
+        case pass, fail, skip
+    }
+
+    public var kind: EntryKind
+    /// The host path as in the contract, or the user, group, variable or location name.
+    public var subject: String
+    /// What was checked: `exists`, `owner`, `mode`, `forbid`, `alias`, ...
+    public var check: String
+    public var status: Status
+    public var severity: Severity
+    public var message: String
+    public var expected: String?
+    public var actual: String?
+    /// A command an operator can paste, or what to do.
+    public var fix: String?
+    /// The contract line that required the check.
+    public var line: Int?
+
+    public init(
+        kind: EntryKind, subject: String, check: String, status: Status, severity: Severity = .error,
+        message: String, expected: String? = nil, actual: String? = nil, fix: String? = nil, line: Int? = nil
+    ) {
+        self.kind = kind
+        self.subject = subject
+        self.check = check
+        self.status = status
+        self.severity = severity
+        self.message = message
+        self.expected = expected
+        self.actual = actual
+        self.fix = fix
+        self.line = line
+    }
+
+    /// A failure that makes the contract not hold.
+    public var isViolation: Bool { status == .fail && severity == .error }
+}

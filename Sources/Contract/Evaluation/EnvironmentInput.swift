@@ -1,0 +1,36 @@
+/// The environment under contract as it was read: from the `[environment]` file, an
+/// `--env-file`, or the process (for `gate`), with what went wrong reading it.
+public struct EnvironmentInput: Sendable {
+    public enum Origin: Sendable, Equatable {
+        /// A file; `subject` is how findings name it, `contractLine` where the contract declares it.
+        case file(subject: String)
+        case process
+        /// The contract names no environment file and none was given.
+        case none
+    }
+
+    public struct Problem: Sendable, Equatable {
+        public var line: Int
+        public var message: String
+        public var severity: Severity
+
+        public init(line: Int, message: String, severity: Severity) {
+            self.line = line
+            self.message = message
+            self.severity = severity
+        }
+    }
+
+    public var values: [String: String]
+    public var origin: Origin
+    /// Why the file could not be read, if it could not.
+    public var readError: String?
+    public var problems: [Problem]
+
+    public init(values: [String: String], origin: Origin, readError: String? = nil, problems: [Problem] = []) {
+        self.values = values
+        self.origin = origin
+        self.readError = readError
+        self.problems = problems
+    }
+}

@@ -1,0 +1,164 @@
+/// `[[directory]]`, `[[file]]` and `[[key]]`.
+extension Evaluation {
+    func evaluate(_ entry: DirectoryEntry) -> [CheckResult] {
+        let (base, unresolved) = resolvePath(entry.path)
+        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
+        var results: [CheckResult] = []
+        for path in [base] + entry.subdirs.map({ normalise(base + "/" + $0) }) {
+            var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
+            let state = reason == nil ? inspect(path) : .missing
+            var facts: PathFacts? = nil
+            switch state {
+            case .present(let found) where found.kind == .directory:
+                facts = found
+                recorder.pass("exists", key: "path", "\(path) is a directory", expected: "directory", actual: "directory")
+            case .present(let found):
+                recorder.fail(
+                    "exists", key: "path", "\(path) is a \(found.kind.rawValue), not a directory",
+                    expected: "directory", actual: found.kind.rawValue,
+                    fix: "move the \(found.kind.rawValue) at \(host.operatorPath(path)) aside, then run hostcontract provision")
+            default:
+                recorder.fail(
+                    "exists", key: "path", describe(state, path: path), expected: "directory", actual: actual(state),
+                    fix: entry.create
+                        ? creationCommand(path, entry)
+                        : "mount or create \(host.operatorPath(path)) (create = false: provisioning does not create it)")
+            }
+            checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
+            if !entry.acl.isEmpty {
+                recorder.skip(
+                    "acl", key: "acl", "not checked yet",
+                    expected: entry.acl.map(\.description).joined(separator: ","))
+            }
+            results += recorder.results
+        }
+        return results
+    }
+
+    func creationCommand(_ path: String, _ entry: DirectoryEntry) -> String {
+        var words = ["install", "-d"]
+        if let mode = entry.mode { words += ["-m", mode.description] }
+        if let owner = entry.owner, case .success(let name) = environment.resolve(owner) { words += ["-o", name] }
+        if let group = entry.group, case .success(let name) = environment.resolve(group) { words += ["-g", name] }
+        words.append(host.operatorPath(path))
+        return words.map(ShellWords.quote).joined(separator: " ")
+    }
+
+    func evaluate(_ entry: FileEntry) -> [CheckResult] {
+        let (path, unresolved) = resolvePath(entry.path)
+        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
+        var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
+        let state = reason == nil ? inspect(path) : .missing
+        var facts: PathFacts? = nil
+        switch state {
+        case .present(let found) where found.kind == .regular:
+            facts = found
+            recorder.pass("exists", key: "path", "\(path) is a regular file", expected: "regular file", actual: "regular file")
+        case .present(let found):
+            recorder.fail(
+                "exists", key: "path", "\(path) is a \(found.kind.rawValue), not a regular file",
+                expected: "regular file", actual: found.kind.rawValue)
+        case .missing where !entry.required && reason == nil:
+            recorder = Recorder(context: entry.context, subject: path, skipReason: "\(path) is not present (required = false)")
+            recorder.skip("exists", key: "path", "not present")
+        default:
+            recorder.fail(
+                "exists", key: "path", describe(state, path: path), expected: "regular file", actual: actual(state),
+                fix: "create \(host.operatorPath(path))")
+        }
+        checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
+        checkLines(&recorder, entry, path: path, readable: facts != nil)
+        return recorder.results
+    }
+
+    /// `forbid` and `require`: reports line numbers and patterns, never a line's content (an
+    /// environment file holds secrets).
+    func checkLines(_ recorder: inout Recorder, _ entry: FileEntry, path: String, readable: Bool) {
+        guard !entry.forbid.isEmpty || !entry.require.isEmpty else { return }
+        var lines: [Substring] = []
+        var problem: String? = readable ? nil : "\(path) cannot be read as a regular file"
+        if readable {
+            switch host.lines(of: path) {
+            case .success(let found): lines = found
+            case .failure(let error): problem = "\(path) cannot be read: \(error)"
+            }
+        }
+        for pattern in entry.forbid {
+            guard problem == nil, let regex = try? Regex(pattern) else {
+                recorder.skip("forbid", key: "forbid", problem ?? "invalid pattern", expected: pattern)
+                continue
+            }
+            let hits = lines.indices.filter { lines[$0].contains(regex) }.map { $0 + 1 }
+            let shown = hits.prefix(5).map(String.init).joined(separator: ", ") + (hits.count > 5 ? ", ..." : "")
+            recorder.verify(
+                "forbid", key: "forbid", hits.isEmpty,
+                pass: "no line matches '\(pattern)'",
+                fail: "\(hits.count == 1 ? "line" : "lines") \(shown) \(hits.count == 1 ? "matches" : "match") forbidden pattern '\(pattern)'",
+                expected: "no line matching '\(pattern)'", actual: "\(hits.count == 1 ? "line" : "lines") \(shown)",
+                fix: "edit \(host.operatorPath(path)) at \(hits.count == 1 ? "line" : "lines") \(shown)")
+        }
+        for pattern in entry.require {
+            guard problem == nil, let regex = try? Regex(pattern) else {
+                recorder.skip("require", key: "require", problem ?? "invalid pattern", expected: pattern)
+                continue
+            }
+            let hit = lines.firstIndex { $0.contains(regex) }
+            recorder.verify(
+                "require", key: "require", hit != nil,
+                pass: "line \((hit ?? 0) + 1) matches '\(pattern)'", fail: "no line matches required pattern '\(pattern)'",
+                expected: "a line matching '\(pattern)'", actual: hit.map { "line \($0 + 1)" } ?? "no such line",
+                fix: "add a line matching '\(pattern)' to \(host.operatorPath(path))")
+        }
+    }
+
+    func evaluate(_ entry: KeyEntry) -> [CheckResult] {
+        let (path, unresolved) = resolvePath(entry.path)
+        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
+        var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
+        // A key must be a regular file itself: a final symbolic link is not followed.
+        let state = reason == nil ? inspect(path, followFinal: false) : .missing
+        var facts: PathFacts? = nil
+        switch state {
+        case .present(let found) where found.kind == .regular:
+            facts = found
+            recorder.pass("exists", key: "path", "\(path) is a regular file", expected: "regular file", actual: "regular file")
+        case .present(let found):
+            recorder.fail(
+                "exists", key: "path",
+                "\(path) is a \(found.kind.rawValue); a key must be a regular file, not a \(found.kind.rawValue)",
+                expected: "regular file", actual: found.kind.rawValue,
+                fix: "replace \(host.operatorPath(path)) with the key file itself")
+        default:
+            recorder.fail(
+                "exists", key: "path", describe(state, path: path), expected: "regular file", actual: actual(state),
+                fix: "install the key at \(host.operatorPath(path))")
+        }
+        checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
+        if let facts {
+            let other = FileMode(rawValue: facts.mode.rawValue & 0o007)
+            recorder.verify(
+                "other", facts.mode.rawValue & 0o004 == 0,
+                pass: "not readable by other", fail: "readable by other (mode \(facts.mode)); a key never is",
+                expected: "no read for other", actual: "other has \(AccessRights(rawValue: UInt8(other.rawValue)))",
+                fix: ShellWords.command("chmod", "o-rwx", host.operatorPath(path)))
+        } else {
+            recorder.skip("other", "\(path) is not a regular file")
+        }
+        if let minBytes = entry.minBytes {
+            // Never the size itself: for a raw key that is the secret's length.
+            if let facts {
+                recorder.verify(
+                    "min_bytes", key: "min_bytes", facts.size >= Int64(minBytes),
+                    pass: "holds at least \(minBytes) bytes", fail: "holds fewer than \(minBytes) bytes",
+                    expected: "at least \(minBytes) bytes", actual: facts.size >= Int64(minBytes) ? "enough" : "fewer",
+                    fix: "replace \(host.operatorPath(path)) with a key of at least \(minBytes) bytes")
+            } else {
+                recorder.skip("min_bytes", key: "min_bytes", "\(path) is not a regular file")
+            }
+        }
+        if let format = entry.format {
+            recorder.skip("format", key: "format", "not checked yet", expected: format.rawValue)
+        }
+        return recorder.results
+    }
+}

@@ -1,0 +1,106 @@
+/// `[[tree]]`: a streaming audit of everything below a path. Only counts and a few examples
+/// are kept, never the tree.
+extension Evaluation {
+    /// Violations of one tree rule: how many, and the first few for the message.
+    struct Tally {
+        var count = 0
+        var examples: [String] = []
+
+        mutating func add(_ example: String) {
+            count += 1
+            if examples.count < 5 { examples.append(example) }
+        }
+
+        func summary(_ total: Int) -> String {
+            examples.joined(separator: ", ") + (count > examples.count ? ", and \(count - examples.count) more" : "")
+        }
+    }
+
+    func evaluate(_ entry: TreeEntry) -> [CheckResult] {
+        let (path, unresolved) = resolvePath(entry.path)
+        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
+        var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
+        let state = reason == nil ? inspect(path) : .missing
+        guard case .present(let top) = state, top.kind == .directory else {
+            recorder.fail(
+                "exists", key: "path", describe(state, path: path), expected: "directory", actual: actual(state))
+            for (check, key) in [("owner", "owner"), ("group", "group"), ("max_dir_mode", "max_dir_mode"), ("max_file_mode", "max_file_mode")] {
+                recorder.skip(check, key: key, "\(path) is not a directory that can be walked")
+            }
+            return recorder.results
+        }
+        recorder.pass("exists", key: "path", "\(path) is a directory", expected: "directory", actual: "directory")
+
+        func expected(_ template: Template?, isGroup: Bool, check: String) -> Account? {
+            guard let template else { return nil }
+            switch account(template, isGroup: isGroup) {
+            case .found(let account): return account
+            case .unknown(let name):
+                recorder.fail(
+                    check, key: check, "\(isGroup ? "group" : "user") '\(name)' does not exist in \(host.accountOrigin)",
+                    expected: name, fix: accountCommand(isGroup ? "groupadd" : "useradd", "--system", name))
+            case .unresolved(let why): recorder.skip(check, key: check, "\(check) " + why)
+            }
+            return nil
+        }
+        let owner = expected(entry.owner, isGroup: false, check: "owner")
+        let group = expected(entry.group, isGroup: true, check: "group")
+
+        var total = 0
+        var owners = Tally(), groups = Tally(), directoryModes = Tally(), fileModes = Tally(), unreadable = Tally()
+        let walkError = host.walk(path) { item in
+            total += 1
+            switch item.facts {
+            case .failure(let error):
+                unreadable.add("\(item.path) (\(error))")
+            case .success(let facts):
+                if let owner, facts.userID != owner.id { owners.add("\(item.path) (\(userName(facts.userID)))") }
+                if let group, facts.groupID != group.id { groups.add("\(item.path) (\(groupName(facts.groupID)))") }
+                if facts.kind == .directory {
+                    if let limit = entry.maxDirectoryMode, facts.mode.excess(over: limit).rawValue != 0 {
+                        directoryModes.add("\(item.path) (\(facts.mode))")
+                    }
+                } else if facts.kind != .symbolicLink, let limit = entry.maxFileMode,
+                    facts.mode.excess(over: limit).rawValue != 0
+                {
+                    fileModes.add("\(item.path) (\(facts.mode))")
+                }
+            }
+        }
+        let target = host.operatorPath(path)
+        if let walkError {
+            recorder.fail("readable", "\(path) cannot be walked: \(walkError)", actual: walkError.description)
+        } else {
+            recorder.verify(
+                "readable", unreadable.count == 0,
+                pass: "all \(total) entries read", fail: "\(unreadable.count) entries cannot be read: \(unreadable.summary(total))",
+                expected: "every entry readable", actual: "\(unreadable.count) unreadable")
+        }
+        func report(_ check: String, _ tally: Tally, what: String, requirement: String, fix: String) {
+            recorder.verify(
+                check, key: check, tally.count == 0,
+                pass: "all \(total) entries \(requirement)",
+                fail: "\(tally.count) of \(total) entries are not \(requirement): \(tally.summary(total))",
+                expected: what, actual: "\(tally.count) \(tally.count == 1 ? "entry" : "entries") beyond", fix: fix)
+        }
+        if let owner {
+            report("owner", owners, what: owner.name, requirement: "owned by \(owner.name)",
+                   fix: "find \(ShellWords.quote(target)) ! -user \(ShellWords.quote(owner.name)) -exec chown -h \(ShellWords.quote(owner.name)) {} +")
+        }
+        if let group {
+            report("group", groups, what: group.name, requirement: "in group \(group.name)",
+                   fix: "find \(ShellWords.quote(target)) ! -group \(ShellWords.quote(group.name)) -exec chgrp -h \(ShellWords.quote(group.name)) {} +")
+        }
+        if let limit = entry.maxDirectoryMode {
+            let excess = FileMode(rawValue: ~limit.rawValue)
+            report("max_dir_mode", directoryModes, what: "at most \(limit)", requirement: "directories within \(limit)",
+                   fix: "find \(ShellWords.quote(target)) -type d -perm /\(excess) -exec chmod \(excess.symbolicRemoval) {} +")
+        }
+        if let limit = entry.maxFileMode {
+            let excess = FileMode(rawValue: ~limit.rawValue)
+            report("max_file_mode", fileModes, what: "at most \(limit)", requirement: "files within \(limit)",
+                   fix: "find \(ShellWords.quote(target)) ! -type d ! -type l -perm /\(excess) -exec chmod \(excess.symbolicRemoval) {} +")
+        }
+        return recorder.results
+    }
+}

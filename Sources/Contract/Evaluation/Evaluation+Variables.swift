@@ -1,0 +1,186 @@
+/// `[[variable]]` and the environment file. A secret's value is never put in a result.
+extension Evaluation {
+    func evaluate(_ entry: VariableEntry) -> [CheckResult] {
+        var recorder = Recorder(context: entry.context, subject: entry.name, skipReason: skipReason(entry.context))
+        let name = entry.name
+        let found = recorder.skipReason == nil ? environment.lookup(name) : nil
+        let setting = settingAdvice(name)
+
+        if entry.required {
+            let aliasSet = environment.aliases(of: name).first { environment.given[$0] != nil }
+            recorder.verify(
+                "required", key: "required", environment.given[name] != nil || aliasSet != nil,
+                pass: "\(name) is set", fail: "\(name) is required but not set",
+                expected: "set", actual: environment.given[name] != nil || aliasSet != nil ? "set" : "unset",
+                fix: setting)
+        }
+        checkAliases(&recorder, entry)
+
+        let secret = entry.secret || environment.secrets.contains(name)
+        func shown(_ value: String) -> String { secret ? "(secret)" : "'\(value)'" }
+        func raw(_ value: String) -> String? { secret ? nil : value }
+
+        let checks = ["equals", "one_of", "forbid", "pattern", "min_length", "path", "inside", "exists"]
+        let present: [String: Bool] = [
+            "equals": entry.equals != nil, "one_of": entry.oneOf != nil, "forbid": !entry.forbid.isEmpty,
+            "pattern": entry.pattern != nil, "min_length": entry.minLength != nil, "path": entry.path,
+            "inside": entry.inside != nil, "exists": entry.exists != nil,
+        ]
+        guard let (value, _) = found else {
+            for check in checks where present[check] == true {
+                recorder.skip(check, key: check, "\(name) is not set")
+            }
+            return recorder.results
+        }
+        let compared = entry.path ? normalise(value) : value
+
+        if let equals = entry.equals {
+            switch environment.resolve(equals) {
+            case .failure(let missing):
+                recorder.skip("equals", key: "equals", "equals depends on ${\(missing.variable)}, which is not set")
+            case .success(let wanted):
+                let target = entry.path ? normalise(wanted) : wanted
+                recorder.verify(
+                    "equals", key: "equals", compared == target,
+                    pass: "\(name) is '\(secret ? "(secret)" : wanted)'",
+                    fail: "\(name) is \(shown(value)), contract requires '\(secret ? "(secret)" : wanted)'",
+                    expected: secret ? nil : wanted, actual: raw(value), fix: secret ? setting : settingAdvice(name, to: wanted))
+            }
+        }
+        if let oneOf = entry.oneOf {
+            let listed = oneOf.map { "'\($0)'" }.joined(separator: ", ")
+            recorder.verify(
+                "one_of", key: "one_of", oneOf.contains(value),
+                pass: "\(name) is one of \(listed)", fail: "\(name) is \(shown(value)), which is not one of \(listed)",
+                expected: "one of " + oneOf.joined(separator: ", "), actual: raw(value),
+                fix: settingAdvice(name, toOneOf: oneOf))
+        }
+        if !entry.forbid.isEmpty {
+            let hit = entry.forbid.first { $0 == value }
+            recorder.verify(
+                "forbid", key: "forbid", hit == nil,
+                pass: "\(name) has none of the forbidden values",
+                fail: "\(name) is \(shown(value)), which is forbidden",
+                expected: "none of " + entry.forbid.joined(separator: ", "), actual: raw(value), fix: setting)
+        }
+        if let pattern = entry.pattern, let regex = try? Regex(pattern) {
+            let matches = (try? regex.wholeMatch(in: value)) != nil
+            recorder.verify(
+                "pattern", key: "pattern", matches,
+                pass: "\(name) matches '\(pattern)'", fail: "\(name) is \(shown(value)), which does not match '\(pattern)'",
+                expected: pattern, actual: raw(value), fix: setting)
+        }
+        if let minLength = entry.minLength {
+            // Never the length itself: for a secret that tells an attacker too much.
+            recorder.verify(
+                "min_length", key: "min_length", value.count >= minLength,
+                pass: "\(name) has at least \(minLength) characters",
+                fail: "\(name) is shorter than \(minLength) characters",
+                expected: "at least \(minLength) characters", actual: value.count >= minLength ? "long enough" : "shorter",
+                fix: setting)
+        }
+        if entry.path {
+            recorder.verify(
+                "path", key: "path", value.hasPrefix("/"),
+                pass: "\(name) is an absolute path", fail: "\(name) is \(shown(value)), not an absolute path",
+                expected: "an absolute path", actual: raw(value), fix: setting)
+        }
+        if let inside = entry.inside {
+            switch environment.resolve(inside) {
+            case .failure(let missing):
+                recorder.skip("inside", key: "inside", "inside depends on ${\(missing.variable)}, which is not set")
+            case .success(let base):
+                recorder.verify(
+                    "inside", key: "inside", isInside(value, base),
+                    pass: "\(name) lies inside \(normalise(base))",
+                    fail: "\(name) is \(shown(value)), outside \(normalise(base))",
+                    expected: "inside \(normalise(base))", actual: raw(value), fix: setting)
+            }
+        }
+        if let exists = entry.exists {
+            let state = inspect(value)
+            let isThere: Bool = if case .present = state { true } else { false }
+            recorder.verify(
+                "exists", key: "exists", isThere == exists,
+                pass: "\(secret ? name : value) \(exists ? "exists" : "does not exist")",
+                fail: secret ? "the path in \(name) \(exists ? "does not exist" : "exists")" : describe(state, path: value),
+                expected: exists ? "present" : "absent", actual: isThere ? "present" : actual(state),
+                fix: exists && !secret ? "create \(host.operatorPath(value))" : nil)
+        }
+        return recorder.results
+    }
+
+    /// Aliases: where set they must equal the canonical variable; set while it is not is a
+    /// migration to finish.
+    func checkAliases(_ recorder: inout Recorder, _ entry: VariableEntry) {
+        let name = entry.name
+        let secret = entry.secret || environment.secrets.contains(name)
+        let canonical = environment.given[name]
+        defer { recorder.subject = name }
+        for alias in entry.aliases {
+            recorder.subject = alias
+            guard let value = recorder.skipReason == nil ? environment.given[alias] : nil else {
+                recorder.pass("alias", key: "aliases", "\(alias) is not set")
+                continue
+            }
+            guard let canonical else {
+                recorder.fail(
+                    "alias", key: "aliases",
+                    "\(alias) is set but \(name) is not: rename \(alias) to \(name) (\(alias) is an older name of it)",
+                    expected: "\(name) set", actual: "only \(alias) set", fix: "rename \(alias) to \(name) in \(environmentName)")
+                continue
+            }
+            let same = entry.path ? normalise(value) == normalise(canonical) : value == canonical
+            recorder.verify(
+                "alias", key: "aliases", same,
+                pass: "\(alias) equals \(name)",
+                fail: secret
+                    ? "\(alias) differs from \(name)"
+                    : "\(alias) is '\(value)' but \(name) is '\(canonical)'; they must name the same \(entry.path ? "path" : "value")",
+                expected: secret ? nil : canonical, actual: secret ? nil : value,
+                fix: secret ? "set \(alias) to the value of \(name) in \(environmentName), or remove it"
+                    : "set \(alias)=\(ShellWords.quote(canonical)) in \(environmentName), or remove it")
+        }
+    }
+
+    var environmentName: String {
+        switch input.origin {
+        case .file(let subject): host.operatorPath(subject)
+        case .process: "the service's environment"
+        case .none: "the environment"
+        }
+    }
+
+    func settingAdvice(_ name: String, to value: String? = nil) -> String {
+        guard let value else { return "set \(name) in \(environmentName)" }
+        return "set \(name)=\(ShellWords.quote(value)) in \(environmentName)"
+    }
+
+    func settingAdvice(_ name: String, toOneOf values: [String]) -> String {
+        "set \(name) to one of \(values.joined(separator: ", ")) in \(environmentName)"
+    }
+
+    /// The environment file itself: readable, and every line one systemd takes as meant.
+    func environmentFileResults() -> [CheckResult] {
+        guard case .file(let subject) = input.origin else { return [] }
+        let line = contract.environment?.line
+        var results: [CheckResult] = []
+        if let error = input.readError {
+            results.append(CheckResult(
+                kind: .environment, subject: subject, check: "readable", status: .fail,
+                message: "environment file \(subject) cannot be read: \(error)", expected: "readable", actual: error,
+                fix: "create \(host.operatorPath(subject))", line: line))
+            return results
+        }
+        results.append(CheckResult(
+            kind: .environment, subject: subject, check: "readable", status: .pass,
+            message: "read \(input.values.count) variables from \(subject)", line: line))
+        for problem in input.problems {
+            results.append(CheckResult(
+                kind: .environment, subject: subject, check: "syntax", status: .fail, severity: problem.severity,
+                message: "\(subject):\(problem.line): \(problem.message)", actual: "line \(problem.line)",
+                fix: "edit \(host.operatorPath(subject)) at line \(problem.line)", line: line))
+        }
+        return results
+    }
+}

@@ -1,0 +1,94 @@
+/// What evaluation needs to know about a host, asked one question at a time. The host module
+/// answers for a real machine or an image root; tests answer with literals.
+public protocol ObservedHost: AnyObject {
+    /// The facts about `path` inside the root, following symbolic links unless `followFinal` is false.
+    func inspect(_ path: String, followFinal: Bool) -> PathState
+    /// The lines of the regular file at `path`; never opens anything but a regular file.
+    func lines(of path: String) -> Result<[Substring], ObservationError>
+    /// Visits every entry below `path` without following symbolic links.
+    func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError?
+    func user(named name: String) -> Account?
+    func user(id: UInt32) -> Account?
+    func group(named name: String) -> Account?
+    func group(id: UInt32) -> Account?
+    /// The primary and supplementary groups of a user.
+    func groupIDs(of user: Account) -> [UInt32]
+    /// The highest id of system accounts.
+    var systemIDMaximum: UInt32 { get }
+    /// Where users and groups come from, for messages.
+    var accountOrigin: String { get }
+    /// The path as an operator types it on this machine (prefixed with `--root`).
+    func operatorPath(_ path: String) -> String
+    /// The `--root` directory, or nil for the host itself.
+    var rootDirectory: String? { get }
+}
+
+/// What is at a path.
+public enum PathState: Sendable, Equatable {
+    case present(PathFacts)
+    case missing
+    /// A symbolic link whose target does not exist.
+    case danglingLink
+    /// The path could not be inspected; the reason in words ("permission denied").
+    case unreadable(String)
+}
+
+/// The metadata of one file.
+public struct PathFacts: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case directory, regular = "regular file", symbolicLink = "symbolic link", fifo = "FIFO", socket
+        case characterDevice = "character device", blockDevice = "block device", unknown = "special file"
+    }
+
+    public var kind: Kind
+    public var mode: FileMode
+    public var userID: UInt32
+    public var groupID: UInt32
+    public var size: Int64
+    public var linkCount: UInt64
+
+    public init(kind: Kind, mode: FileMode, userID: UInt32, groupID: UInt32, size: Int64 = 0, linkCount: UInt64 = 1) {
+        self.kind = kind
+        self.mode = mode
+        self.userID = userID
+        self.groupID = groupID
+        self.size = size
+        self.linkCount = linkCount
+    }
+}
+
+/// One entry met by a tree walk.
+public struct TreeItem: Sendable {
+    public var path: String
+    public var facts: Result<PathFacts, ObservationError>
+
+    public init(path: String, facts: Result<PathFacts, ObservationError>) {
+        self.path = path
+        self.facts = facts
+    }
+}
+
+/// Why something could not be observed, in words.
+public struct ObservationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public var isNotFound: Bool
+
+    public init(_ description: String, isNotFound: Bool = false) {
+        self.description = description
+        self.isNotFound = isNotFound
+    }
+}
+
+/// A user or group as the account database knows it.
+public struct Account: Sendable, Equatable {
+    public var name: String
+    public var id: UInt32
+    /// For a user, the primary group.
+    public var primaryGroupID: UInt32?
+
+    public init(name: String, id: UInt32, primaryGroupID: UInt32? = nil) {
+        self.name = name
+        self.id = id
+        self.primaryGroupID = primaryGroupID
+    }
+}

@@ -1,0 +1,416 @@
+import TOMLKit
+
+/// Turns the text of a contract into a ``Contract``, or into every diagnostic it deserves, in
+/// one pass. Reads no file: the caller hands it the text and the name to report.
+public enum ContractLoader {
+    /// The outcome of loading: the contract when it has no error, and every diagnostic.
+    public struct Outcome: Sendable {
+        public var contract: Contract?
+        public var diagnostics: [Diagnostic]
+        public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+
+        public init(contract: Contract?, diagnostics: [Diagnostic]) {
+            self.contract = contract
+            self.diagnostics = diagnostics
+        }
+    }
+
+    static let entryKeys = ["when", "severity", "message"]
+
+    public static func load(text: String, file: String) -> Outcome {
+        let log = DiagnosticLog(file: file)
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            log.error(line: error.source.begin.line, column: error.source.begin.column, syntaxMessage(error, text: text))
+            return Outcome(contract: nil, diagnostics: log.diagnostics)
+        } catch {
+            log.error(line: 1, "cannot be read as TOML: \(error)")
+            return Outcome(contract: nil, diagnostics: log.diagnostics)
+        }
+        let loader = Loader(table: table, map: SourceMap(text: text), log: log, file: file)
+        let contract = loader.run()
+        return Outcome(contract: log.hasErrors ? nil : contract, diagnostics: log.diagnostics)
+    }
+
+    /// TOML's own message, with the likely intent where the error has a classic cause.
+    static func syntaxMessage(_ error: TOMLParseError, text: String) -> String {
+        var message = error.description.prefix(1).lowercased() + error.description.dropFirst()
+        while message.hasSuffix(".") { message.removeLast() }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = error.source.begin.line - 1
+        if message.contains("leading zero"), line >= 0, line < lines.count, lines[line].contains("mode") {
+            message += "; write mode as a quoted octal string, e.g. \"0750\""
+        }
+        return message
+    }
+}
+
+/// One load: the TOML table, the source map and the log.
+private final class Loader {
+    let table: TOMLTable
+    let map: SourceMap
+    let log: DiagnosticLog
+    let file: String
+    let references = ReferenceLog()
+
+    init(table: TOMLTable, map: SourceMap, log: DiagnosticLog, file: String) {
+        self.table = table
+        self.map = map
+        self.log = log
+        self.file = file
+    }
+
+    static let arrayKinds: [String] = [
+        "directory", "file", "key", "tree", "user", "group", "access", "variable", "encrypted", "certificate",
+    ]
+    static let topKeys = ["contract", "schema", "description", "environment", "nginx"] + arrayKinds
+
+    func run() -> Contract {
+        let top = TableReader(
+            table: table, section: map.table(""), fallbackLine: 1, label: nil, log: log, references: references)
+        let name = top.nonEmptyString("contract", required: true) ?? ""
+        if let schema = top.integer("schema") {
+            if schema != 1 {
+                top.error("schema", "schema \(schema) is not supported; this hostcontract reads schema 1")
+            }
+        } else if !table.contains(key: "schema") {
+            top.error(nil, "missing required key 'schema' (write 'schema = 1')")
+        }
+        var contract = Contract(name: name, description: top.string("description"), file: file)
+        for (key, value) in table where !Self.topKeys.contains(key) {
+            let line = map.arrayEntry(key, index: 0)?.line ?? map.table(key)?.line ?? top.line(of: key)
+            let isEntry = value.array != nil || value.table != nil
+            let candidates = isEntry ? Self.arrayKinds + ["environment", "nginx"] : Self.topKeys
+            let hint = closest(to: key, in: candidates).map { isEntry ? "; did you mean '\(header(of: $0))'?" : "; did you mean '\($0)'?" } ?? ""
+            let what = isEntry ? "unknown entry kind '\(header(of: key))'" : "unknown key '\(key)'"
+            log.error(line: line, what + hint)
+        }
+        if let environment = table["environment"] {
+            contract.environment = readEnvironment(environment)
+        }
+        contract.directories = entries("directory", readDirectory)
+        contract.files = entries("file", readFile)
+        contract.keys = entries("key", readKey)
+        contract.trees = entries("tree", readTree)
+        contract.users = entries("user", readUser)
+        contract.groups = entries("group", readGroup)
+        contract.accesses = entries("access", readAccess)
+        contract.variables = entries("variable", readVariable)
+        contract.encrypted = entries("encrypted", readEncrypted)
+        contract.certificates = entries("certificate", readCertificate)
+        if let nginx = table["nginx"] {
+            contract.nginx = readNginx(nginx)
+        }
+        CrossCheck(contract: contract, references: references, log: log).run()
+        return contract
+    }
+
+    func header(of kind: String) -> String {
+        kind == "environment" || kind == "nginx" ? "[\(kind)]" : "[[\(kind)]]"
+    }
+
+    /// Reads every element of the array of tables `name` (below `parent` for nested arrays).
+    func entries<Entry>(
+        _ name: String, in parent: TOMLTable? = nil, prefix: String = "",
+        _ read: (TableReader, Int) -> Entry?
+    ) -> [Entry] {
+        let qualified = prefix.isEmpty ? name : prefix + "." + name
+        guard let raw = (parent ?? table)[name] else { return [] }
+        guard let array = raw.array else {
+            let line = map.table(qualified)?.line ?? map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1
+            log.error(line: line, "'\(qualified)' must be an array of tables: write [[\(qualified)]] for each entry")
+            return []
+        }
+        var result: [Entry] = []
+        for (index, element) in array.enumerated() {
+            let section = map.arrayEntry(qualified, index: index)
+            let fallback = map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1
+            guard let entryTable = element.table else {
+                log.error(line: section?.line ?? fallback, "[[\(qualified)]] #\(index + 1) must be a table")
+                continue
+            }
+            let label = Self.label(qualified, index: index + 1, table: entryTable)
+            let reader = TableReader(
+                table: entryTable, section: section, fallbackLine: fallback, label: label, log: log,
+                references: references)
+            if let entry = read(reader, index + 1) { result.append(entry) }
+        }
+        return result
+    }
+
+    static func label(_ kind: String, index: Int, table: TOMLTable) -> String {
+        var label = "[[\(kind)]] #\(index)"
+        for key in ["path", "name", "principal"] {
+            if let value = table[key]?.string {
+                let shown = value.count > 80 ? String(value.prefix(77)) + "..." : value
+                label += " (\(key) = \"\(shown)\")"
+                break
+            }
+        }
+        return label
+    }
+
+    // MARK: - Filesystem
+
+    func readDirectory(_ r: TableReader, _ ordinal: Int) -> DirectoryEntry? {
+        let context = r.context(kind: .directory, ordinal: ordinal)
+        let path = r.path()
+        let entry = DirectoryEntry(
+            context: context, path: path ?? Template(literal: "/"),
+            owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
+            create: r.bool("create") ?? true, acl: r.accessControlEntries("acl"),
+            subdirs: readSubdirectories(r))
+        r.finish(allowed: ["path", "owner", "group", "mode", "create", "acl", "subdirs"] + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+
+    func readSubdirectories(_ r: TableReader) -> [String] {
+        guard let names = r.strings("subdirs") else { return [] }
+        var valid: [String] = []
+        for name in names {
+            if name.isEmpty || name.hasPrefix("/") || name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+                r.error("subdirs", "'\(name)' must be a relative path below the directory, without '.' or '..'")
+            } else if valid.contains(name) {
+                r.error("subdirs", "'\(name)' is listed twice")
+            } else {
+                valid.append(name)
+            }
+        }
+        return valid
+    }
+
+    func readFile(_ r: TableReader, _ ordinal: Int) -> FileEntry? {
+        let context = r.context(kind: .file, ordinal: ordinal)
+        let path = r.path()
+        let entry = FileEntry(
+            context: context, path: path ?? Template(literal: "/"),
+            owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
+            required: r.bool("required") ?? true,
+            forbid: r.regularExpressions("forbid"), require: r.regularExpressions("require"))
+        r.finish(allowed: ["path", "owner", "group", "mode", "required", "forbid", "require"] + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+
+    func readKey(_ r: TableReader, _ ordinal: Int) -> KeyEntry? {
+        let context = r.context(kind: .key, ordinal: ordinal)
+        let path = r.path()
+        let mode = r.mode("mode")
+        if let mode, mode.rawValue & 0o004 != 0 {
+            r.error("mode", "a key must not be readable by other, but '\(mode)' grants it")
+        }
+        let format = r.choice("format", as: KeyEntry.Format.self)
+        let minBits = r.integer("min_bits", minimum: 1)
+        if minBits != nil, let format, format != .pemPrivateKey {
+            r.error("min_bits", "min_bits applies to format 'pem-private-key' only")
+        }
+        let entry = KeyEntry(
+            context: context, path: path ?? Template(literal: "/"),
+            owner: r.principal("owner"), group: r.principal("group"), mode: mode,
+            minBytes: r.integer("min_bytes", minimum: 1), format: format, minBits: minBits)
+        r.finish(allowed: ["path", "owner", "group", "mode", "min_bytes", "format", "min_bits"] + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+
+    func readTree(_ r: TableReader, _ ordinal: Int) -> TreeEntry? {
+        let context = r.context(kind: .tree, ordinal: ordinal)
+        let path = r.path()
+        let entry = TreeEntry(
+            context: context, path: path ?? Template(literal: "/"),
+            owner: r.principal("owner"), group: r.principal("group"),
+            maxDirectoryMode: r.mode("max_dir_mode"), maxFileMode: r.mode("max_file_mode"))
+        if entry.owner == nil, entry.group == nil, entry.maxDirectoryMode == nil, entry.maxFileMode == nil, path != nil {
+            r.error(nil, "a tree needs at least one of owner, group, max_dir_mode, max_file_mode")
+        }
+        r.finish(allowed: ["path", "owner", "group", "max_dir_mode", "max_file_mode"] + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+
+    // MARK: - Principals and access
+
+    func names(_ r: TableReader, _ key: String) -> [String] {
+        let names = r.strings(key) ?? []
+        for name in names where !TableReader.isPrincipalName(name) {
+            r.error(key, "'\(name)' is not a valid user or group name")
+        }
+        return names
+    }
+
+    func readUser(_ r: TableReader, _ ordinal: Int) -> UserEntry? {
+        let context = r.context(kind: .user, ordinal: ordinal)
+        let name = r.nonEmptyString("name", required: true)
+        if let name, !TableReader.isPrincipalName(name) { r.error("name", "'\(name)' is not a valid user name") }
+        let entry = UserEntry(context: context, name: name ?? "", system: r.bool("system"), groups: names(r, "groups"))
+        r.finish(allowed: ["name", "system", "groups"] + ContractLoader.entryKeys)
+        return name == nil ? nil : entry
+    }
+
+    func readGroup(_ r: TableReader, _ ordinal: Int) -> GroupEntry? {
+        let context = r.context(kind: .group, ordinal: ordinal)
+        let name = r.nonEmptyString("name", required: true)
+        if let name, !TableReader.isPrincipalName(name) { r.error("name", "'\(name)' is not a valid group name") }
+        let entry = GroupEntry(context: context, name: name ?? "", system: r.bool("system"), members: names(r, "members"))
+        r.finish(allowed: ["name", "system", "members"] + ContractLoader.entryKeys)
+        return name == nil ? nil : entry
+    }
+
+    func readAccess(_ r: TableReader, _ ordinal: Int) -> AccessEntry? {
+        let context = r.context(kind: .access, ordinal: ordinal)
+        let principal = r.nonEmptyString("principal", required: true)
+        if let principal, !TableReader.isPrincipalName(principal) {
+            r.error("principal", "'\(principal)' is not a valid user name")
+        }
+        let path = r.path()
+        let allow = r.accessRights("allow") ?? []
+        let deny = r.accessRights("deny") ?? []
+        if allow.isEmpty, deny.isEmpty, principal != nil {
+            r.error(nil, "an access entry needs 'allow' or 'deny'")
+        }
+        if !allow.intersection(deny).isEmpty {
+            r.error("deny", "'\(allow.intersection(deny))' is both allowed and denied")
+        }
+        let via = r.choice("via", as: AccessEntry.Grant.self)
+        r.finish(allowed: ["principal", "path", "allow", "deny", "via"] + ContractLoader.entryKeys)
+        guard let principal, let path else { return nil }
+        return AccessEntry(context: context, principal: principal, path: path, allow: allow, deny: deny, via: via)
+    }
+
+    // MARK: - Environment
+
+    func readEnvironment(_ raw: any TOMLValueConvertible) -> EnvironmentSection? {
+        let section = map.table("environment")
+        guard let table = raw.table else {
+            log.error(line: map.table("")?.keys["environment"] ?? 1, "'environment' must be a table: write [environment]")
+            return nil
+        }
+        let r = TableReader(
+            table: table, section: section, fallbackLine: 1, label: "[environment]", log: log, references: references)
+        let file = r.path("file", required: false)
+        r.finish(allowed: ["file"])
+        return EnvironmentSection(line: r.line, file: file)
+    }
+
+    func readVariable(_ r: TableReader, _ ordinal: Int) -> VariableEntry? {
+        let context = r.context(kind: .variable, ordinal: ordinal)
+        let name = r.nonEmptyString("name", required: true)
+        if let name, !VariableName.isValid(name) {
+            r.error("name", "'\(name)' is not a valid variable name (letters, digits and '_', not starting with a digit)")
+        }
+        let aliases = r.strings("aliases") ?? []
+        for alias in aliases where !VariableName.isValid(alias) {
+            r.error("aliases", "'\(alias)' is not a valid variable name")
+        }
+        if let name, aliases.contains(name) { r.error("aliases", "'\(name)' cannot be an alias of itself") }
+        let oneOf = r.strings("one_of")
+        if let oneOf, oneOf.isEmpty { r.error("one_of", "must list at least one value") }
+        let pattern = r.regularExpressions("pattern").first
+        if let raw = r.raw("pattern"), raw.array != nil { r.error("pattern", "expected one regular expression as a string") }
+        let isPath = r.bool("path") ?? false
+        let inside = r.path("inside", required: false)
+        let exists = r.bool("exists")
+        let entry = VariableEntry(
+            context: context, name: name ?? "", required: r.bool("required") ?? false,
+            defaultValue: r.template("default", text: r.string("default")), aliases: aliases,
+            equals: r.template("equals", text: r.string("equals")), oneOf: oneOf,
+            forbid: r.strings("forbid") ?? [], pattern: pattern,
+            minLength: r.integer("min_length", minimum: 0), secret: r.bool("secret") ?? false,
+            path: isPath, inside: inside, exists: exists)
+        r.finish(allowed: [
+            "name", "required", "default", "aliases", "equals", "one_of", "forbid", "pattern", "min_length",
+            "secret", "path", "inside", "exists",
+        ] + ContractLoader.entryKeys)
+        return name == nil ? nil : entry
+    }
+
+    // MARK: - Nginx
+
+    func readNginx(_ raw: any TOMLValueConvertible) -> NginxSection? {
+        guard let table = raw.table else {
+            log.error(line: map.table("")?.keys["nginx"] ?? 1, "'nginx' must be a table: write [nginx]")
+            return nil
+        }
+        let r = TableReader(
+            table: table, section: map.table("nginx"), fallbackLine: 1, label: "[nginx]", log: log, references: references)
+        let config = r.path("config", required: true)
+        let serverName = r.nonEmptyString("server_name")
+        let workerAccess = r.bool("worker_access") ?? false
+        let locations: [NginxLocation] = entries("location", in: table, prefix: "nginx") { r, ordinal in
+            let context = r.context(kind: .nginx, ordinal: ordinal)
+            let path = r.nonEmptyString("path", required: true)
+            let modifier = r.choice("modifier", as: NginxLocation.Modifier.self)
+            let directives = readDirectives(r)
+            r.finish(allowed: ["path", "modifier", "directives"] + ContractLoader.entryKeys)
+            guard let path else { return nil }
+            return NginxLocation(context: context, path: path, modifier: modifier, directives: directives)
+        }
+        let servers: [NginxServerRule] = entries("server", in: table, prefix: "nginx") { r, ordinal in
+            let context = r.context(kind: .nginx, ordinal: ordinal)
+            let directives = readDirectives(r)
+            if directives.isEmpty { r.error("directives", "a server rule needs at least one directive") }
+            r.finish(allowed: ["directives"] + ContractLoader.entryKeys)
+            return NginxServerRule(context: context, directives: directives)
+        }
+        r.finish(allowed: ["config", "server_name", "worker_access", "location", "server"])
+        guard let config else { return nil }
+        return NginxSection(
+            line: r.line, config: config, serverName: serverName, workerAccess: workerAccess,
+            locations: locations, servers: servers)
+    }
+
+    func readDirectives(_ r: TableReader) -> [NginxDirectiveRule] {
+        guard let raw = r.raw("directives") else { return [] }
+        guard let table = raw.table else {
+            r.error("directives", "expected a table such as { internal = true, alias = \"/srv/\" }, found \(TableReader.describe(raw))")
+            return []
+        }
+        var rules: [NginxDirectiveRule] = []
+        for (name, value) in table {
+            let key = "directives"
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                name.first?.isLetter == true
+            else {
+                r.error(key, "'\(name)' is not an nginx directive name")
+                continue
+            }
+            if let flag = value.bool {
+                if !flag {
+                    r.error(key, "\(name) = false cannot be checked; write true for a directive that must be present")
+                    continue
+                }
+                rules.append(NginxDirectiveRule(name: name, expectation: .present))
+            } else if let text = value.string {
+                if let template = r.template(key, text: text) {
+                    rules.append(NginxDirectiveRule(name: name, expectation: .equals(template)))
+                }
+            } else if let array = value.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) {
+                let templates = array.compactMap { r.template(key, text: $0.string) }
+                rules.append(NginxDirectiveRule(name: name, expectation: .includes(templates)))
+            } else {
+                r.error(key, "\(name) must be true, a string or a non-empty array of strings, found \(TableReader.describe(value))")
+            }
+        }
+        return rules.sorted { $0.name < $1.name }
+    }
+
+    // MARK: - Encryption and certificates
+
+    func readEncrypted(_ r: TableReader, _ ordinal: Int) -> EncryptedEntry? {
+        let context = r.context(kind: .encrypted, ordinal: ordinal)
+        let path = r.path()
+        let type = r.choice("type", as: EncryptedEntry.Kind.self) ?? .any
+        r.finish(allowed: ["path", "type"] + ContractLoader.entryKeys)
+        guard let path else { return nil }
+        return EncryptedEntry(context: context, path: path, type: type)
+    }
+
+    func readCertificate(_ r: TableReader, _ ordinal: Int) -> CertificateEntry? {
+        let context = r.context(kind: .certificate, ordinal: ordinal)
+        let path = r.path()
+        let entry = CertificateEntry(
+            context: context, path: path ?? Template(literal: "/"), ca: r.bool("ca"),
+            minDaysLeft: r.integer("min_days_left", minimum: 0), key: r.path("key", required: false))
+        r.finish(allowed: ["path", "ca", "min_days_left", "key"] + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+}

@@ -1,0 +1,295 @@
+import TOMLKit
+
+/// Reads the keys of one TOML table into typed values, reporting a wrong type, a bad value or
+/// an unknown key (with the closest valid key) as a diagnostic at the key's line.
+final class TableReader {
+    let table: TOMLTable
+    let section: SourceMap.Section?
+    let fallbackLine: Int
+    /// `[[directory]] #3 (path = "/x")`, or nil for the top of the file.
+    let label: String?
+    let log: DiagnosticLog
+    let references: ReferenceLog
+    private(set) var used: Set<String> = []
+
+    init(
+        table: TOMLTable, section: SourceMap.Section?, fallbackLine: Int, label: String?,
+        log: DiagnosticLog, references: ReferenceLog
+    ) {
+        self.table = table
+        self.section = section
+        self.fallbackLine = fallbackLine
+        self.label = label
+        self.log = log
+        self.references = references
+    }
+
+    var line: Int { section?.line ?? fallbackLine }
+    var keyLines: [String: Int] { section?.keys ?? [:] }
+
+    func line(of key: String) -> Int { section?.keys[key] ?? line }
+
+    func error(_ key: String?, _ message: String) {
+        log.error(line: key.map(line(of:)) ?? line, entry: label, key: key, message)
+    }
+
+    private func value(_ key: String) -> (any TOMLValueConvertible)? {
+        used.insert(key)
+        return table[key]
+    }
+
+    private func typeError(_ key: String, expected: String, found: any TOMLValueConvertible) {
+        error(key, "expected \(expected), found \(Self.describe(found))")
+    }
+
+    static func describe(_ value: any TOMLValueConvertible) -> String {
+        switch value.type {
+        case .string: "a string"
+        case .int: "an integer"
+        case .double: "a number"
+        case .bool: "a boolean"
+        case .array: "an array"
+        case .table: "a table"
+        default: "a date or time"
+        }
+    }
+
+    /// The raw value of `key`, marked as read.
+    func raw(_ key: String) -> (any TOMLValueConvertible)? { value(key) }
+
+    func string(_ key: String, required: Bool = false) -> String? {
+        guard let raw = value(key) else {
+            if required { error(nil, "missing required key '\(key)'") }
+            return nil
+        }
+        guard let text = raw.string else {
+            typeError(key, expected: "a string", found: raw)
+            return nil
+        }
+        return text
+    }
+
+    func nonEmptyString(_ key: String, required: Bool = false) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        if text.isEmpty {
+            error(key, "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let raw = value(key) else { return nil }
+        guard let flag = raw.bool else {
+            typeError(key, expected: "true or false", found: raw)
+            return nil
+        }
+        return flag
+    }
+
+    func integer(_ key: String, minimum: Int = 0) -> Int? {
+        guard let raw = value(key) else { return nil }
+        guard raw.type == .int, let number = raw.int else {
+            typeError(key, expected: "an integer", found: raw)
+            return nil
+        }
+        if number < minimum {
+            error(key, "must be at least \(minimum), found \(number)")
+            return nil
+        }
+        return number
+    }
+
+    /// A string or an array of strings.
+    func strings(_ key: String) -> [String]? {
+        guard let raw = value(key) else { return nil }
+        if let text = raw.string { return [text] }
+        guard let array = raw.array else {
+            typeError(key, expected: "a string or an array of strings", found: raw)
+            return nil
+        }
+        var texts: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let text = element.string else {
+                error(key, "element \(index + 1) is \(Self.describe(element)), expected a string")
+                return nil
+            }
+            texts.append(text)
+        }
+        return texts
+    }
+
+    /// A string that may reference variables; the references are checked once all variables are known.
+    func template(_ key: String, required: Bool = false, text: String? = nil) -> Template? {
+        guard let source = text ?? nonEmptyString(key, required: required) else { return nil }
+        switch Template.parse(source) {
+        case .failure(let problem):
+            error(key, problem.message)
+            return nil
+        case .success(let template):
+            for variable in template.variables {
+                references.add(variable, line: line(of: key), entry: label, key: key)
+            }
+            return template
+        }
+    }
+
+    /// An absolute path, possibly built from variables.
+    func path(_ key: String = "path", required: Bool = true) -> Template? {
+        guard let template = template(key, required: required) else { return nil }
+        if let first = template.segments.first, case .literal(let text) = first, !text.hasPrefix("/") {
+            error(key, "'\(template.source)' must be an absolute path (start with '/' or a ${VARIABLE})")
+            return nil
+        }
+        if template.source.split(separator: "/").contains("..") {
+            error(key, "'\(template.source)' must not contain '..'")
+            return nil
+        }
+        return template
+    }
+
+    /// A user or group name, or a numeric id, possibly from a variable.
+    func principal(_ key: String) -> Template? {
+        guard let template = template(key) else { return nil }
+        if let literal = template.literalValue, !Self.isPrincipalName(literal) {
+            error(key, "'\(literal)' is not a valid user or group name")
+            return nil
+        }
+        return template
+    }
+
+    static func isPrincipalName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 256, name.first != "-" else { return false }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || "._-$".contains($0) }
+    }
+
+    /// A quoted octal mode; an integer is the classic mistake and gets its own message.
+    func mode(_ key: String) -> FileMode? {
+        guard let raw = value(key) else { return nil }
+        if raw.type == .int {
+            let shown = raw.int.map(String.init) ?? "an integer"
+            error(key, "mode \(shown) must be a quoted octal string such as '0750' (write mode as a quoted octal string, e.g. \"0750\")")
+            return nil
+        }
+        guard let text = raw.string else {
+            typeError(key, expected: "a quoted octal string such as '0750'", found: raw)
+            return nil
+        }
+        guard let mode = FileMode(octal: text) else {
+            error(key, "'\(text)' is not an octal mode; write three or four digits 0-7 such as '0750'")
+            return nil
+        }
+        return mode
+    }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ key: String, as type: E.Type) -> E? where E.RawValue == String {
+        guard let text = string(key) else { return nil }
+        guard let value = E(rawValue: text) else {
+            let names = E.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            let hint = closest(to: text, in: E.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+            error(key, "'\(text)' is not one of \(names)\(hint)")
+            return nil
+        }
+        return value
+    }
+
+    /// Regular expressions, each compiled to prove it is valid.
+    func regularExpressions(_ key: String) -> [String] {
+        guard let patterns = strings(key) else { return [] }
+        for pattern in patterns {
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                self.error(key, "'\(pattern)' is not a valid regular expression: \(error)")
+            }
+        }
+        return patterns
+    }
+
+    func accessRights(_ key: String) -> AccessRights? {
+        guard let text = string(key) else { return nil }
+        guard let rights = AccessRights(letters: text) else {
+            error(key, "'\(text)' is not a set of the letters r, w and x")
+            return nil
+        }
+        return rights
+    }
+
+    func accessControlEntries(_ key: String) -> [AccessControlEntry] {
+        guard let texts = strings(key) else { return [] }
+        return texts.compactMap { text in
+            switch AccessControlEntry.parse(text) {
+            case .success(let entry): return entry
+            case .failure(let problem):
+                error(key, problem.message)
+                return nil
+            }
+        }
+    }
+
+    /// `when = { VAR = "value" }` or `{ VAR = ["a", "b"] }`.
+    func condition() -> Condition {
+        guard let raw = value("when") else { return Condition() }
+        guard let table = raw.table else {
+            typeError("when", expected: "a table such as { ROLE = \"central_hub\" }", found: raw)
+            return Condition()
+        }
+        var clauses: [Condition.Clause] = []
+        for (name, element) in table {
+            if !VariableName.isValid(name) {
+                error("when", "'\(name)' is not a variable name")
+                continue
+            }
+            var values: [String] = []
+            if let text = element.string {
+                values = [text]
+            } else if let array = element.array, array.allSatisfy({ $0.string != nil }), !array.isEmpty {
+                values = array.compactMap(\.string)
+            } else if let flag = element.bool {
+                error("when", "\(name) = \(flag) must be a quoted string: variables are text, write \"\(flag)\"")
+                continue
+            } else {
+                error("when", "\(name) must be a string or a non-empty array of strings")
+                continue
+            }
+            references.add(name, line: line(of: "when"), entry: label, key: "when", isCondition: true)
+            clauses.append(Condition.Clause(variable: name, values: values))
+        }
+        return Condition(clauses: clauses.sorted { $0.variable < $1.variable })
+    }
+
+    /// The keys every entry may carry: when, severity, message.
+    func context(kind: EntryKind, ordinal: Int) -> EntryContext {
+        let severity = choice("severity", as: Severity.self) ?? .error
+        let message = nonEmptyString("message")
+        return EntryContext(
+            kind: kind, ordinal: ordinal, line: line, keyLines: keyLines,
+            condition: condition(), severity: severity, message: message)
+    }
+
+    /// Reports keys not in `allowed` (nor read), with the closest valid key suggested.
+    func finish(allowed: [String]) {
+        let known = Set(allowed).union(used)
+        for (key, _) in table where !known.contains(key) {
+            let hint = closest(to: key, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""
+            error(key, "unknown key '\(key)'\(hint)")
+        }
+    }
+}
+
+/// The `${VAR}` and `when` references met while loading, checked once every variable is known.
+final class ReferenceLog {
+    struct Reference {
+        var variable: String
+        var line: Int
+        var entry: String?
+        var key: String
+        var isCondition: Bool
+    }
+
+    var references: [Reference] = []
+
+    func add(_ variable: String, line: Int, entry: String?, key: String, isCondition: Bool = false) {
+        references.append(Reference(variable: variable, line: line, entry: entry, key: key, isCondition: isCondition))
+    }
+}

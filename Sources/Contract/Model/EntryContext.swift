@@ -1,0 +1,31 @@
+/// What every entry carries besides its own keys: where it is, when it applies, how much a
+/// failure weighs and what to tell the operator.
+public struct EntryContext: Sendable, Hashable {
+    public var kind: EntryKind
+    /// The entry's number among entries of its header, 1-based ("[[directory]] #3").
+    public var ordinal: Int
+    /// The line of the entry's header (or of the key that holds it).
+    public var line: Int
+    /// The line of each key of the entry that the source map found.
+    public var keyLines: [String: Int]
+    public var condition: Condition
+    public var severity: Severity
+    /// The operator-facing reason printed with a failure.
+    public var message: String?
+
+    public init(
+        kind: EntryKind, ordinal: Int = 1, line: Int = 0, keyLines: [String: Int] = [:],
+        condition: Condition = Condition(), severity: Severity = .error, message: String? = nil
+    ) {
+        self.kind = kind
+        self.ordinal = ordinal
+        self.line = line
+        self.keyLines = keyLines
+        self.condition = condition
+        self.severity = severity
+        self.message = message
+    }
+
+    /// The line of `key`, or of the entry where the key was not found in the text.
+    public func line(of key: String) -> Int { keyLines[key] ?? line }
+}

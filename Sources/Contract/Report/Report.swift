@@ -1,0 +1,38 @@
+/// The outcome of one `check`, as the JSON report (spec section 2) writes it.
+public struct Report: Codable, Sendable {
+    public struct Summary: Codable, Sendable, Equatable {
+        public var total: Int
+        public var passed: Int
+        public var failed: Int
+        public var skipped: Int
+    }
+
+    public var contract: String
+    public var contractFile: String
+    public var root: String
+    public var passed: Bool
+    public var summary: Summary
+    public var results: [CheckResult]
+
+    enum CodingKeys: String, CodingKey {
+        case contract
+        case contractFile = "contract_file"
+        case root, passed, summary, results
+    }
+
+    public init(contract: Contract, root: String, results: [CheckResult]) {
+        self.contract = contract.name
+        self.contractFile = contract.file
+        self.root = root
+        self.results = results
+        self.passed = !results.contains { $0.isViolation }
+        self.summary = Summary(
+            total: results.count,
+            passed: results.count { $0.status == .pass },
+            failed: results.count { $0.status == .fail },
+            skipped: results.count { $0.status == .skip })
+    }
+
+    /// Failures that do not make the contract fail.
+    public var warnings: Int { results.count { $0.status == .fail && $0.severity == .warning } }
+}

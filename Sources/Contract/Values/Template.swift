@@ -1,0 +1,100 @@
+/// A contract string that may reference variables of the environment under contract as
+/// `${NAME}`; `$${` writes a literal `${`, and a bare `$name` stays literal (nginx variables).
+public struct Template: Hashable, Sendable, CustomStringConvertible {
+    public enum Segment: Hashable, Sendable {
+        case literal(String)
+        case variable(String)
+    }
+
+    public let segments: [Segment]
+    /// The text as written in the contract.
+    public let source: String
+
+    public init(literal: String) {
+        segments = literal.isEmpty ? [] : [.literal(literal)]
+        source = literal.replacing("${", with: "$${")
+    }
+
+    /// Parses `${NAME}` references; the error says what is malformed.
+    public static func parse(_ text: String) -> Result<Template, SyntaxError> {
+        var segments: [Segment] = []
+        var literal = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let rest = text[index...]
+            if rest.hasPrefix("$${") {
+                literal += "${"
+                index = text.index(index, offsetBy: 3)
+            } else if rest.hasPrefix("${") {
+                let nameStart = text.index(index, offsetBy: 2)
+                guard let close = text[nameStart...].firstIndex(of: "}") else {
+                    return .failure(SyntaxError(message: "'${' is never closed; write '$${' for a literal '${'"))
+                }
+                let name = String(text[nameStart..<close])
+                guard VariableName.isValid(name) else {
+                    return .failure(SyntaxError(message: "'${\(name)}' does not name a variable"))
+                }
+                if !literal.isEmpty { segments.append(.literal(literal)) }
+                literal = ""
+                segments.append(.variable(name))
+                index = text.index(after: close)
+            } else {
+                literal.append(text[index])
+                index = text.index(after: index)
+            }
+        }
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        return .success(Template(segments: segments, source: text))
+    }
+
+    private init(segments: [Segment], source: String) {
+        self.segments = segments
+        self.source = source
+    }
+
+    public struct SyntaxError: Error, Sendable {
+        public let message: String
+    }
+
+    /// The variables referenced, in order.
+    public var variables: [String] {
+        segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
+    }
+
+    /// The text with each variable replaced by `lookup`, or the first variable it cannot resolve.
+    public func resolve(_ lookup: (String) -> String?) -> Result<String, Unresolved> {
+        var text = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let literal): text += literal
+            case .variable(let name):
+                guard let value = lookup(name) else { return .failure(Unresolved(variable: name)) }
+                text += value
+            }
+        }
+        return .success(text)
+    }
+
+    public struct Unresolved: Error, Sendable, Equatable {
+        public let variable: String
+    }
+
+    /// Whether the text is fixed (no variable).
+    public var literalValue: String? {
+        if variables.isEmpty { return segments.map { if case .literal(let s) = $0 { s } else { "" } }.joined() }
+        return nil
+    }
+
+    public var description: String { source }
+}
+
+/// Names of environment variables: a shell variable name.
+public enum VariableName {
+    public static func isValid(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
+    }
+}

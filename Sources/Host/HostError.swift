@@ -1,0 +1,31 @@
+import Glibc
+
+/// Why the host could not be read or changed: an errno in words, with the path concerned.
+public struct HostError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The errno the call failed with.
+    public let code: CInt
+    /// An explanation of our own where errno alone would mislead (a FIFO we refused to open).
+    public let detail: String?
+
+    init(errno code: CInt, detail: String? = nil) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var isNotFound: Bool { code == ENOENT }
+    public var isPermissionDenied: Bool { code == EACCES || code == EPERM }
+    public var isSymbolicLinkLoop: Bool { code == ELOOP }
+    public var isNotADirectory: Bool { code == ENOTDIR }
+
+    /// The errno in words, lowercase ("permission denied").
+    public var description: String {
+        if let detail { return detail }
+        let words = system_strerror(code)
+        guard let first = words.first else { return "error \(code)" }
+        return first.lowercased() + words.dropFirst()
+    }
+
+    static func refused(_ detail: String) -> HostError {
+        HostError(errno: EINVAL, detail: detail)
+    }
+}

@@ -1,0 +1,158 @@
+import CLinux
+import Glibc
+
+// The libc and Linux calls Host makes, one wrapper each, with the C call's arguments.
+// Every other file in Host goes through these; no other module calls libc.
+
+/// openat2(2) resolving inside `dirfd` (RESOLVE_IN_ROOT and friends).
+internal func system_openat2(
+    _ dirfd: CInt, _ path: String, _ flags: CInt, _ mode: mode_t = 0, _ resolve: UInt64
+) -> CInt {
+    hostcontract_openat2(dirfd, path, UInt64(UInt32(bitPattern: flags)), UInt64(mode), resolve)
+}
+
+/// openat(2).
+internal func system_openat(_ dirfd: CInt, _ path: String, _ flags: CInt) -> CInt {
+    openat(dirfd, path, flags)
+}
+
+/// open(2).
+internal func system_open(_ path: String, _ flags: CInt) -> CInt {
+    open(path, flags)
+}
+
+/// stat(2).
+internal func system_stat(_ path: String, _ buffer: inout stat) -> CInt {
+    stat(path, &buffer)
+}
+
+/// dirfd(3).
+internal func system_dirfd(_ directory: OpaquePointer) -> CInt {
+    dirfd(directory)
+}
+
+/// open(2) with O_CREAT and a mode.
+internal func system_open3(_ path: String, _ flags: CInt, _ mode: mode_t) -> CInt {
+    open(path, flags, mode)
+}
+
+/// write(2).
+internal func system_write(_ fd: CInt, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
+
+/// fsync(2).
+internal func system_fsync(_ fd: CInt) -> CInt {
+    fsync(fd)
+}
+
+/// rename(2).
+internal func system_rename(_ old: String, _ new: String) -> CInt {
+    rename(old, new)
+}
+
+/// unlink(2).
+internal func system_unlink(_ path: String) -> CInt {
+    unlink(path)
+}
+
+/// fstat(2).
+internal func system_fstat(_ fd: CInt, _ buffer: inout stat) -> CInt {
+    fstat(fd, &buffer)
+}
+
+/// fstatat(2).
+internal func system_fstatat(_ dirfd: CInt, _ path: String, _ buffer: inout stat, _ flags: CInt) -> CInt {
+    fstatat(dirfd, path, &buffer, flags)
+}
+
+/// read(2).
+internal func system_read(_ fd: CInt, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+/// close(2).
+internal func system_close(_ fd: CInt) -> CInt {
+    close(fd)
+}
+
+/// readlinkat(2).
+internal func system_readlinkat(
+    _ dirfd: CInt, _ path: String, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int
+) -> Int {
+    readlinkat(dirfd, path, buffer, size)
+}
+
+/// fdopendir(3).
+internal func system_fdopendir(_ fd: CInt) -> OpaquePointer? {
+    fdopendir(fd)
+}
+
+/// readdir(3).
+internal func system_readdir(_ directory: OpaquePointer) -> UnsafeMutablePointer<dirent>? {
+    readdir(directory)
+}
+
+/// closedir(3).
+internal func system_closedir(_ directory: OpaquePointer) -> CInt {
+    closedir(directory)
+}
+
+/// getpwnam_r(3).
+internal func system_getpwnam_r(
+    _ name: String, _ record: inout passwd, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int,
+    _ result: inout UnsafeMutablePointer<passwd>?
+) -> CInt {
+    getpwnam_r(name, &record, buffer, size, &result)
+}
+
+/// getpwuid_r(3).
+internal func system_getpwuid_r(
+    _ uid: uid_t, _ record: inout passwd, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int,
+    _ result: inout UnsafeMutablePointer<passwd>?
+) -> CInt {
+    getpwuid_r(uid, &record, buffer, size, &result)
+}
+
+/// getgrnam_r(3).
+internal func system_getgrnam_r(
+    _ name: String, _ record: inout group, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int,
+    _ result: inout UnsafeMutablePointer<group>?
+) -> CInt {
+    getgrnam_r(name, &record, buffer, size, &result)
+}
+
+/// getgrgid_r(3).
+internal func system_getgrgid_r(
+    _ gid: gid_t, _ record: inout group, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int,
+    _ result: inout UnsafeMutablePointer<group>?
+) -> CInt {
+    getgrgid_r(gid, &record, buffer, size, &result)
+}
+
+/// getgrouplist(3).
+internal func system_getgrouplist(
+    _ user: String, _ group: gid_t, _ groups: UnsafeMutablePointer<gid_t>, _ count: inout CInt
+) -> CInt {
+    getgrouplist(user, group, groups, &count)
+}
+
+/// The calling thread's errno.
+internal var system_errno: CInt { errno }
+
+/// strerror(3).
+internal func system_strerror(_ code: CInt) -> String {
+    String(cString: strerror(code))
+}
+
+/// Runs a libc call that returns -1 (or a negative value) and sets errno on failure,
+/// retrying on EINTR, and turns the failure into a typed error.
+internal func valueOrErrno<I: FixedWidthInteger>(_ call: () -> I) -> Result<I, HostError> {
+    while true {
+        let value = call()
+        if value >= 0 { return .success(value) }
+        let code = system_errno
+        if code == EINTR { continue }
+        return .failure(HostError(errno: code))
+    }
+}

@@ -1,0 +1,82 @@
+import Contract
+import Host
+
+/// `check`: reads the environment under contract, asks the host, and reports.
+public struct Inspector {
+    public var contract: Contract
+    public var root: String
+    /// An environment file on this machine that replaces the contract's `[environment] file`.
+    public var environmentFile: String?
+    /// The process environment to use instead of a file (the gate's own).
+    public var processEnvironment: [String: String]?
+    public var only: Set<EntryKind>?
+
+    public init(
+        contract: Contract, root: String = "/", environmentFile: String? = nil,
+        processEnvironment: [String: String]? = nil, only: Set<EntryKind>? = nil
+    ) {
+        self.contract = contract
+        self.root = root
+        self.environmentFile = environmentFile
+        self.processEnvironment = processEnvironment
+        self.only = only
+    }
+
+    /// Runs every check. Throws only when the root itself cannot be opened.
+    public func run() throws(InspectionError) -> Report {
+        let rootDirectory: RootDirectory
+        do {
+            rootDirectory = try RootDirectory(path: root)
+        } catch {
+            throw InspectionError.rootUnavailable(root, error.description)
+        }
+        let host = LiveHost(root: rootDirectory)
+        let input = readEnvironment(rootDirectory)
+        let results = Evaluation(contract: contract, input: input, host: host, only: only).run()
+        return Report(contract: contract, root: root, results: results)
+    }
+
+    /// The environment under contract: the process's, an `--env-file`, or the contract's file
+    /// resolved under the root (its path may itself use variables that have defaults).
+    public func readEnvironment(_ rootDirectory: RootDirectory) -> EnvironmentInput {
+        if let processEnvironment {
+            return EnvironmentInput(values: processEnvironment, origin: .process)
+        }
+        if let environmentFile {
+            return Self.input(readHostFile(environmentFile), subject: environmentFile)
+        }
+        guard let template = contract.environment?.file else {
+            return EnvironmentInput(values: [:], origin: .none)
+        }
+        let empty = ResolvedEnvironment(contract: contract, given: [:])
+        guard case .success(let path) = empty.resolve(template) else {
+            return EnvironmentInput(
+                values: [:], origin: .file(subject: template.source),
+                readError: "its path depends on a variable with no default")
+        }
+        return Self.input(rootDirectory.contents(of: path), subject: path)
+    }
+
+    static func input(_ read: Result<[UInt8], HostError>, subject: String) -> EnvironmentInput {
+        switch read {
+        case .failure(let error):
+            return EnvironmentInput(values: [:], origin: .file(subject: subject), readError: error.description)
+        case .success(let bytes):
+            let file = EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self))
+            return EnvironmentInput(
+                values: file.values, origin: .file(subject: subject),
+                problems: file.problems.map {
+                    EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
+                })
+        }
+    }
+}
+
+/// Why an inspection could not run at all.
+public struct InspectionError: Error, CustomStringConvertible {
+    public let description: String
+
+    static func rootUnavailable(_ root: String, _ reason: String) -> InspectionError {
+        InspectionError(description: "cannot open root \(root): \(reason)")
+    }
+}

@@ -1,0 +1,82 @@
+import Contract
+import Host
+
+/// A machine or image root answering evaluation's questions through the host module.
+public final class LiveHost: ObservedHost {
+    public let root: RootDirectory
+    let accounts: any AccountDatabase
+
+    public init(root: RootDirectory) {
+        self.root = root
+        self.accounts = FileAccountDatabase.forRoot(root)
+    }
+
+    public func inspect(_ path: String, followFinal: Bool) -> PathState {
+        switch root.status(of: path, followFinal: followFinal) {
+        case .success(let status): return .present(Self.facts(status))
+        case .failure(let error) where error.isNotFound: return .missing
+        case .failure(let error) where error.isNotADirectory: return .missing
+        case .failure(let error): return .unreadable(error.description)
+        }
+    }
+
+    static func facts(_ status: FileStatus) -> PathFacts {
+        let kind: PathFacts.Kind = switch status.kind {
+        case .directory: .directory
+        case .regular: .regular
+        case .symbolicLink: .symbolicLink
+        case .fifo: .fifo
+        case .socket: .socket
+        case .characterDevice: .characterDevice
+        case .blockDevice: .blockDevice
+        case .unknown: .unknown
+        }
+        return PathFacts(
+            kind: kind, mode: FileMode(rawValue: UInt32(status.permissions.rawValue)), userID: status.userID,
+            groupID: status.groupID, size: status.size, linkCount: status.linkCount)
+    }
+
+    public func lines(of path: String) -> Result<[Substring], ObservationError> {
+        switch root.contents(of: path) {
+        case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
+        case .success(let bytes):
+            let text = String(decoding: bytes, as: UTF8.self)
+            return .success(text.split(separator: "\n", omittingEmptySubsequences: false).map {
+                $0.hasSuffix("\r") ? $0.dropLast() : $0
+            })
+        }
+    }
+
+    public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
+        let outcome = root.walk(path) { entry in
+            visit(TreeItem(
+                path: entry.path,
+                facts: entry.status.map(Self.facts).mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }))
+        }
+        if case .failure(let error) = outcome { return ObservationError(error.description, isNotFound: error.isNotFound) }
+        return nil
+    }
+
+    public func user(named name: String) -> Account? { accounts.user(named: name).map(Self.account) }
+    public func user(id: UInt32) -> Account? { accounts.user(id: id).map(Self.account) }
+    public func group(named name: String) -> Account? { accounts.group(named: name).map(Self.account) }
+    public func group(id: UInt32) -> Account? { accounts.group(id: id).map(Self.account) }
+
+    static func account(_ user: UserRecord) -> Account {
+        Account(name: user.name, id: user.userID, primaryGroupID: user.groupID)
+    }
+
+    static func account(_ group: GroupRecord) -> Account {
+        Account(name: group.name, id: group.groupID)
+    }
+
+    public func groupIDs(of user: Account) -> [UInt32] {
+        guard let record = accounts.user(named: user.name) else { return user.primaryGroupID.map { [$0] } ?? [] }
+        return accounts.groupIDs(of: record)
+    }
+
+    public var systemIDMaximum: UInt32 { accounts.systemUserIDMaximum }
+    public var accountOrigin: String { accounts.origin }
+    public func operatorPath(_ path: String) -> String { root.hostPath(path) }
+    public var rootDirectory: String? { root.isHostRoot ? nil : root.path }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+
+@main
+struct HostContractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hostcontract",
+        abstract: "Check a host against its deployment contract.",
+        discussion: """
+            A contract (TOML) writes down the facts a deployment rests on: directories and their \
+            modes, key files, users and groups, the environment file, nginx locations. \
+            Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage.
+            """,
+        version: "0.1.0",
+        subcommands: [Lint.self, Check.self]
+    )
+
+    /// Runs the command, with bad usage exiting 2 as the interface promises (not 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandleStream.standardError.write(message + "\n")
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
+}
