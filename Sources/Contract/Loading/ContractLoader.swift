@@ -264,7 +264,7 @@ private final class Loader {
         let path = r.path()
         let allow = r.accessRights("allow") ?? []
         let deny = r.accessRights("deny") ?? []
-        if allow.isEmpty, deny.isEmpty, principal != nil {
+        if !r.table.contains(key: "allow"), !r.table.contains(key: "deny"), principal != nil {
             r.error(nil, "an access entry needs 'allow' or 'deny'")
         }
         if !allow.intersection(deny).isEmpty {

@@ -1,12 +1,77 @@
 import Contract
-import Foundation
 
-/// The JSON report of spec section 2.
+/// The JSON report of spec section 2, with its keys in the spec's order (Foundation's encoder
+/// on Linux orders them at random).
 enum JSONReport {
     static func render(_ report: Report) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(report) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        let summary = JSONValue.object([
+            ("total", .number(report.summary.total)), ("passed", .number(report.summary.passed)),
+            ("failed", .number(report.summary.failed)), ("skipped", .number(report.summary.skipped)),
+        ])
+        let document = JSONValue.object([
+            ("contract", .string(report.contract)),
+            ("contract_file", .string(report.contractFile)),
+            ("root", .string(report.root)),
+            ("passed", .bool(report.passed)),
+            ("summary", summary),
+            ("results", .array(report.results.map(value))),
+        ])
+        return document.rendered(indent: "") + "\n"
+    }
+
+    static func value(_ result: CheckResult) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("kind", .string(result.kind.rawValue)), ("subject", .string(result.subject)),
+            ("check", .string(result.check)), ("status", .string(result.status.rawValue)),
+            ("severity", .string(result.severity.rawValue)), ("message", .string(result.message)),
+        ]
+        if let expected = result.expected { fields.append(("expected", .string(expected))) }
+        if let actual = result.actual { fields.append(("actual", .string(actual))) }
+        if let fix = result.fix { fields.append(("fix", .string(fix))) }
+        if let line = result.line { fields.append(("line", .number(line))) }
+        return .object(fields)
+    }
+}
+
+/// A JSON value whose objects keep their keys in the order given.
+indirect enum JSONValue {
+    case string(String)
+    case number(Int)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    func rendered(indent: String) -> String {
+        let inner = indent + "  "
+        switch self {
+        case .string(let text): return Self.quote(text)
+        case .number(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .array(let elements):
+            if elements.isEmpty { return "[]" }
+            return "[\n" + elements.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let fields):
+            if fields.isEmpty { return "{}" }
+            return "{\n" + fields.map { inner + Self.quote($0.0) + ": " + $0.1.rendered(indent: inner) }
+                .joined(separator: ",\n") + "\n\(indent)}"
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -28,7 +28,7 @@ struct TextReport {
 
     private func block(_ result: CheckResult, label: String, file: String) -> String {
         var text = "\(label) \(result.subject): \(result.check): \(result.message)\n"
-        if let expected = result.expected, let actual = result.actual {
+        if let expected = result.expected, let actual = result.actual, !result.message.contains(actual) {
             text += "     expected \(expected), found \(actual)\n"
         }
         if let line = result.line { text += "     required by \(file):\(line)\n" }

@@ -1,0 +1,141 @@
+import Contract
+import Testing
+
+@Suite struct InterpolationTests {
+    @Test func referencesAndLiterals() throws {
+        let template = try Template.parse("${ROOT}/data/$${HOME}/$uri").get()
+        #expect(template.variables == ["ROOT"])
+        let resolved = try template.resolve { $0 == "ROOT" ? "/var/lib/app" : nil }.get()
+        #expect(resolved == "/var/lib/app/data/${HOME}/$uri")
+    }
+
+    @Test func unresolvedNamesTheVariable() throws {
+        let template = try Template.parse("${A}/${B}").get()
+        guard case .failure(let missing) = template.resolve({ $0 == "A" ? "/a" : nil }) else {
+            Issue.record("resolved without B")
+            return
+        }
+        #expect(missing.variable == "B")
+    }
+
+    @Test func malformedReferences() {
+        #expect(throws: Template.SyntaxError.self) { try Template.parse("${1ABC}").get() }
+        #expect(throws: Template.SyntaxError.self) { try Template.parse("${A").get() }
+        #expect(throws: Template.SyntaxError.self) { try Template.parse("${}").get() }
+    }
+
+    func contract(_ text: String) throws -> Contract {
+        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml")
+        guard let contract = outcome.contract else { throw FixtureFailure(diagnostics: outcome.diagnostics) }
+        return contract
+    }
+
+    struct FixtureFailure: Error { let diagnostics: [Diagnostic] }
+
+    static let layout = """
+        [[variable]]
+        name = "ROOT"
+        aliases = ["DATA_DIR", "OLD_DIR"]
+
+        [[variable]]
+        name = "STORE"
+        default = "${ROOT}/storage"
+
+        [[variable]]
+        name = "MEDIA"
+        default = "${STORE}/media"
+        """
+
+    @Test func defaultsResolveThroughOtherVariables() throws {
+        let environment = ResolvedEnvironment(contract: try contract(Self.layout), given: ["ROOT": "/data"])
+        #expect(environment.value(of: "STORE") == "/data/storage")
+        #expect(environment.value(of: "MEDIA") == "/data/storage/media")
+        #expect(environment.lookup("MEDIA")?.source == .defaultValue)
+    }
+
+    @Test func aGivenValueBeatsTheDefault() throws {
+        let environment = ResolvedEnvironment(contract: try contract(Self.layout), given: ["ROOT": "/data", "STORE": "/elsewhere"])
+        #expect(environment.value(of: "MEDIA") == "/elsewhere/media")
+        #expect(environment.lookup("STORE")?.source == .given)
+    }
+
+    @Test func anAliasResolvesWhenTheCanonicalIsUnset() throws {
+        let environment = ResolvedEnvironment(contract: try contract(Self.layout), given: ["OLD_DIR": "/legacy"])
+        #expect(environment.lookup("ROOT")?.value == "/legacy")
+        #expect(environment.lookup("ROOT")?.source == .alias("OLD_DIR"))
+        #expect(environment.value(of: "STORE") == "/legacy/storage")
+    }
+
+    @Test func unsetWithoutDefaultHasNoValue() throws {
+        let environment = ResolvedEnvironment(contract: try contract(Self.layout), given: [:])
+        #expect(environment.value(of: "ROOT") == nil)
+        #expect(environment.value(of: "STORE") == nil)
+    }
+
+    @Test func normalisationFillsDefaultsAndAliases() throws {
+        let environment = ResolvedEnvironment(contract: try contract(Self.layout), given: ["ROOT": "/data", "OLD_DIR": "/stale"])
+        let normalised = environment.normalised()
+        #expect(normalised["STORE"] == "/data/storage")
+        #expect(normalised["DATA_DIR"] == "/data")
+        #expect(normalised["OLD_DIR"] == "/data")
+    }
+
+    @Test func pathsCompareNormalised() {
+        #expect(normalise("/var//lib/./app/") == "/var/lib/app")
+        #expect(isInside("/var/lib/app/data/storage", "/var/lib/app/data/"))
+        #expect(!isInside("/var/lib/app/data-old", "/var/lib/app/data"))
+        #expect(isInside("/var/lib/app/data", "/var/lib/app/data"))
+    }
+}
+
+@Suite struct SourceMapTests {
+    @Test func headersAndKeys() {
+        let text = MarkedTextLite("""
+            contract = "x"
+            [[directory]]
+            path = "/a"
+            [[directory]]   # second
+            path = "/b"
+            mode = "0750"
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+            [[ nginx.location ]]
+            path = "/"
+            "directives" = { internal = true }
+            """)
+        let map = SourceMap(text: text)
+        #expect(map.table("")?.keys["contract"] == 1)
+        #expect(map.arrayEntry("directory", index: 1)?.line == 4)
+        #expect(map.arrayEntry("directory", index: 1)?.keys["mode"] == 6)
+        #expect(map.table("nginx")?.keys["config"] == 8)
+        #expect(map.arrayEntry("nginx.location", index: 0)?.line == 9)
+        #expect(map.arrayEntry("nginx.location", index: 0)?.keys["directives"] == 11)
+    }
+
+    @Test func stringsAndMultilineValuesDoNotLookLikeKeys() {
+        let text = MarkedTextLite("""
+            [[file]]
+            path = "/x"
+            forbid = [
+              'mode = 1',
+              "[[directory]]",
+            ]
+            description = '''
+            owner = "nobody"
+            [[user]]
+            '''
+            owner = "root"
+            """)
+        let map = SourceMap(text: text)
+        #expect(map.sections.count == 2)
+        #expect(map.arrayEntry("file", index: 0)?.keys["owner"] == 11)
+        #expect(map.arrayEntry("file", index: 0)?.keys["mode"] == nil)
+    }
+
+    @Test func subTableContinuesTheEntry() {
+        let map = SourceMap(text: "[[directory]]\npath = \"/a\"\n[directory.when]\nROLE = \"x\"\n")
+        #expect(map.arrayEntry("directory", index: 0)?.keys["when"] == 3)
+    }
+
+    func MarkedTextLite(_ text: String) -> String { text }
+}

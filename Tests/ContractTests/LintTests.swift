@@ -1,0 +1,457 @@
+import Contract
+import TestSupport
+import Testing
+
+/// Every class of contract error is reported, with the line it is on.
+@Suite struct LintTests {
+    static let header = """
+        contract = "t"
+        schema = 1
+
+        """
+
+    /// Loads `marked` (prefixed with the header) and returns its diagnostics and marker lines.
+    func lint(_ body: String, header: String = LintTests.header) -> (diagnostics: [Diagnostic], text: MarkedText) {
+        let text = MarkedText(header + body)
+        return (ContractLoader.load(text: text.text, file: "c.toml").diagnostics, text)
+    }
+
+    /// Expects exactly one error, on the 1️⃣ line, whose printed form contains every fragment.
+    func expectError(_ body: String, _ fragments: String..., header: String = LintTests.header, sourceLocation: SourceLocation = #_sourceLocation) {
+        let (diagnostics, text) = lint(body, header: header)
+        let errors = diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1, "\(errors)", sourceLocation: sourceLocation)
+        guard let error = errors.first else { return }
+        #expect(error.line == text["1️⃣"], "\(error)", sourceLocation: sourceLocation)
+        for fragment in fragments {
+            #expect(error.description.contains(fragment), "\(error) lacks \(fragment)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func validContractHasNoDiagnostics() {
+        let (diagnostics, _) = lint("""
+            [[directory]]
+            path = "/srv/app"
+            mode = "0750"
+            """)
+        #expect(diagnostics.isEmpty)
+    }
+
+    @Test func syntaxErrorHasLineAndColumn() {
+        let (diagnostics, text) = lint("""
+            [[directory]]
+            1️⃣path = = "/x"
+            """)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.line == text["1️⃣"])
+        #expect(diagnostics.first?.column != nil)
+        #expect(diagnostics.first?.description.hasPrefix("c.toml:\(text["1️⃣"]):") == true)
+    }
+
+    @Test func integerModeIsRejectedWithTheFix() {
+        expectError("""
+            [[directory]]
+            path = "/srv/app"
+            1️⃣mode = 750
+            """, "[[directory]] #1 (path = \"/srv/app\") mode:", "quoted octal string")
+    }
+
+    @Test func leadingZeroModeIsASyntaxErrorWithTheFix() {
+        let (diagnostics, text) = lint("""
+            [[directory]]
+            path = "/srv/app"
+            1️⃣mode = 0750
+            """)
+        #expect(diagnostics.first?.line == text["1️⃣"])
+        #expect(diagnostics.first?.message.contains("quoted octal string") == true)
+    }
+
+    @Test func malformedModeString() {
+        expectError("""
+            [[file]]
+            path = "/etc/x"
+            1️⃣mode = "0980"
+            """, "'0980' is not an octal mode")
+    }
+
+    @Test func unknownKeySuggestsTheClosest() {
+        expectError("""
+            [[directory]]
+            path = "/srv/app"
+            1️⃣ownr = "app"
+            """, "unknown key 'ownr'", "did you mean 'owner'?")
+    }
+
+    @Test func unknownEntryKindSuggestsTheClosest() {
+        expectError("""
+            1️⃣[[directroy]]
+            path = "/srv/app"
+            """, "unknown entry kind '[[directroy]]'", "did you mean '[[directory]]'?")
+    }
+
+    @Test func unknownTopLevelKey() {
+        expectError("""
+            1️⃣descripton = "x"
+            """, "unknown key 'descripton'", "did you mean 'description'?")
+    }
+
+    @Test func wrongType() {
+        expectError("""
+            [[file]]
+            path = "/etc/x"
+            1️⃣required = "yes"
+            """, "required: expected true or false, found a string")
+    }
+
+    @Test func missingRequiredKeyPointsAtTheEntry() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+
+            1️⃣[[directory]]
+            owner = "app"
+            """, "[[directory]] #2", "missing required key 'path'")
+    }
+
+    @Test func missingContractName() {
+        expectError("1️⃣schema = 1\n", "missing required key 'contract'", header: "")
+    }
+
+    @Test func unsupportedSchema() {
+        expectError("contract = \"t\"\n1️⃣schema = 2\n", "schema 2 is not supported", header: "")
+    }
+
+    @Test func undeclaredVariable() {
+        expectError("""
+            [[variable]]
+            name = "DATA_ROOT"
+
+            [[directory]]
+            1️⃣path = "${DATA_RUT}/import"
+            """, "'${DATA_RUT}' is not declared", "did you mean 'DATA_ROOT'?")
+    }
+
+    @Test func unterminatedInterpolation() {
+        expectError("""
+            [[directory]]
+            1️⃣path = "${DATA/import"
+            """, "'${' is never closed")
+    }
+
+    @Test func relativePath() {
+        expectError("""
+            [[file]]
+            1️⃣path = "etc/x"
+            """, "must be an absolute path")
+    }
+
+    @Test func badACLEntry() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+            1️⃣acl = ["group:nginx:rwz"]
+            """, "'rwz' is not a permission set")
+    }
+
+    @Test func badACLTag() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+            1️⃣acl = ["team:nginx:r-x"]
+            """, "'team' is not an ACL tag")
+    }
+
+    @Test func aclShortFormsAreAccepted() {
+        let (diagnostics, _) = lint("""
+            [[directory]]
+            path = "/srv"
+            acl = ["u:alice:rwx", "g:nginx:r-x", "mask::rwx", "other::---", "default:group:nginx:rx", "d:u::rw"]
+            """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+    }
+
+    @Test func badRegularExpression() {
+        expectError("""
+            [[file]]
+            path = "/etc/x"
+            1️⃣forbid = ['^set (-x']
+            """, "is not a valid regular expression")
+    }
+
+    @Test func regularExpressionInAMultilineArrayKeepsItsKeyLine() {
+        expectError("""
+            [[file]]
+            path = "/etc/x"
+            1️⃣require = [
+              '^A=',
+              '^B=(',
+            ]
+            """, "'^B=(' is not a valid regular expression")
+    }
+
+    @Test func whenMustBeATable() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+            1️⃣when = "ROLE"
+            """, "when: expected a table")
+    }
+
+    @Test func whenWithABoolean() {
+        expectError("""
+            [[variable]]
+            name = "MTLS"
+
+            [[directory]]
+            path = "/srv"
+            1️⃣when = { MTLS = true }
+            """, "must be a quoted string")
+    }
+
+    @Test func whenOnAnUndeclaredVariable() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+            1️⃣when = { ROLE = "hub" }
+            """, "tests ROLE, which no [[variable]] declares")
+    }
+
+    @Test func unknownSeverity() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+            1️⃣severity = "fatal"
+            """, "'fatal' is not one of 'error', 'warning'")
+    }
+
+    @Test func secretCannotBeInterpolated() {
+        expectError("""
+            [[variable]]
+            name = "TOKEN"
+            secret = true
+
+            [[directory]]
+            1️⃣path = "/srv/${TOKEN}"
+            """, "cannot interpolate secret variable")
+    }
+
+    @Test func secretCannotBeTestedInWhen() {
+        expectError("""
+            [[variable]]
+            name = "TOKEN"
+            secret = true
+
+            [[directory]]
+            path = "/srv"
+            1️⃣when = { TOKEN = "x" }
+            """, "cannot test secret variable TOKEN")
+    }
+
+    @Test func onlyOneEntryGivesADefault() {
+        expectError("""
+            [[variable]]
+            name = "A"
+            default = "x"
+
+            1️⃣[[variable]]
+            name = "A"
+            default = "y"
+            """, "only one entry for A may give 'default' or 'aliases'")
+    }
+
+    @Test func circularDefaults() {
+        let (diagnostics, _) = lint("""
+            [[variable]]
+            name = "A"
+            default = "${B}/a"
+
+            [[variable]]
+            name = "B"
+            default = "${A}/b"
+            """)
+        #expect(diagnostics.contains { $0.message.contains("defaults refer to each other in a circle") })
+    }
+
+    @Test func nginxDirectiveValues() {
+        expectError("""
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+
+            [[nginx.location]]
+            path = "/protected_media/"
+            1️⃣directives = { internal = true, alias = 3 }
+            """, "[[nginx.location]] #1", "alias must be true, a string or a non-empty array of strings")
+    }
+
+    @Test func nginxLocationNeedsAPath() {
+        expectError("""
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+
+            1️⃣[[nginx.location]]
+            directives = { internal = true }
+            """, "missing required key 'path'")
+    }
+
+    @Test func nginxUnknownKey() {
+        expectError("""
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+            1️⃣server_nme = "x"
+            """, "unknown key 'server_nme'", "did you mean 'server_name'?")
+    }
+
+    @Test func subdirectoryCannotClimbOut() {
+        expectError("""
+            [[directory]]
+            path = "/srv"
+            1️⃣subdirs = ["a", "../etc"]
+            """, "'../etc' must be a relative path")
+    }
+
+    @Test func keyModeReadableByOther() {
+        expectError("""
+            [[key]]
+            path = "/etc/k"
+            1️⃣mode = "0644"
+            """, "a key must not be readable by other")
+    }
+
+    @Test func accessRights() {
+        expectError("""
+            [[access]]
+            principal = "nginx"
+            path = "/srv"
+            1️⃣allow = "rq"
+            """, "'rq' is not a set of the letters r, w and x")
+    }
+
+    @Test func encryptedType() {
+        expectError("""
+            [[encrypted]]
+            path = "/srv"
+            1️⃣type = "luks3"
+            """, "'luks3' is not one of", "did you mean 'luks1'?")
+    }
+
+    @Test func everyErrorIsReportedInOnePass() {
+        let (diagnostics, text) = lint("""
+            [[directory]]
+            path = "/srv"
+            1️⃣mode = 750
+
+            [[file]]
+            path = "/etc/x"
+            2️⃣owner = 7
+            """)
+        #expect(diagnostics.map(\.line) == [text["1️⃣"], text["2️⃣"]])
+    }
+
+    @Test func everyVocabularyKeyIsAccepted() {
+        let (diagnostics, _) = lint("""
+            description = "all keys"
+
+            [environment]
+            file = "/etc/app.env"
+
+            [[variable]]
+            name = "ROOT"
+            required = true
+            path = true
+            aliases = ["OLD_ROOT"]
+            exists = true
+
+            [[variable]]
+            name = "STORE"
+            default = "${ROOT}/store"
+            inside = "${ROOT}"
+            equals = "${ROOT}/store"
+            one_of = ["a", "b"]
+            forbid = ["c"]
+            pattern = '[a-z/]+'
+            min_length = 3
+            secret = false
+            severity = "warning"
+            message = "why"
+            when = { ROOT = ["/a", "/b"] }
+
+            [[directory]]
+            path = "${ROOT}"
+            owner = "app"
+            group = "app"
+            mode = "2770"
+            create = false
+            acl = ["group:nginx:r-x"]
+            subdirs = ["a", "b/c"]
+
+            [[file]]
+            path = "/etc/app.env"
+            owner = "root"
+            group = "app"
+            mode = "0640"
+            required = false
+            forbid = ['^\\s*set\\s+-x']
+            require = ['^ROOT=']
+
+            [[key]]
+            path = "/etc/k"
+            owner = "root"
+            group = "app"
+            mode = "0640"
+            min_bytes = 32
+            format = "pem-private-key"
+            min_bits = 2048
+
+            [[tree]]
+            path = "${STORE}"
+            owner = "app"
+            group = "app"
+            max_dir_mode = "0750"
+            max_file_mode = "0640"
+
+            [[user]]
+            name = "app"
+            system = true
+            groups = ["secrets"]
+
+            [[group]]
+            name = "app"
+            members = ["nginx"]
+
+            [[access]]
+            principal = "nginx"
+            path = "${STORE}"
+            allow = "rx"
+            deny = "w"
+            via = "group"
+
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+            server_name = "app.example.org"
+            worker_access = true
+
+            [[nginx.location]]
+            path = "/protected_media/"
+            directives = { internal = true, alias = "${STORE}/" }
+
+            [[nginx.location]]
+            path = "/"
+            directives = { proxy_pass = "http://127.0.0.1:8000", proxy_set_header = ["X-Client-Cert-Verified $ssl_client_verify"] }
+
+            [[nginx.server]]
+            directives = { ssl_verify_client = "on" }
+            when = { ROOT = "/a" }
+
+            [[encrypted]]
+            path = "${ROOT}"
+            type = "luks2"
+
+            [[certificate]]
+            path = "/etc/nginx/ca.pem"
+            ca = true
+            min_days_left = 30
+            key = "/etc/nginx/server.key"
+            """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// The package's top directory, found from this source file.
+public let packageDirectory: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+    }
+    fatalError("Package.swift not found above \(#filePath)")
+}()
+
+/// A temporary directory removed when the value is released.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init(_ label: String = "hostcontract") {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        url = base
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `text` to `name` inside the directory and returns its path.
+    @discardableResult
+    public func write(_ name: String, _ text: String) -> String {
+        let file = url.appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try! text.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+}
+
+/// What a finished process printed and how it ended.
+public struct ProcessOutcome: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
+    public var all: String { standardOutput + standardError }
+}
+
+/// Runs `executable` with `arguments` and waits, with standard input closed.
+public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> ProcessOutcome {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? packageDirectory.path)
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes to the end before waiting, so a large report cannot block the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errorData = Data()
+    group.enter()
+    DispatchQueue.global().async {
+        errorData = error.fileHandleForReading.readDataToEndOfFile()
+        group.leave()
+    }
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessOutcome(
+        status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+        standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+/// The built `hostcontract` executable, beside the test bundle.
+public let hostcontractExecutable: String = {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hostcontract").path,
+        packageDirectory.appendingPathComponent(".build/debug/hostcontract").path,
+    ]
+    let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    return found ?? candidates[1]
+}()
+
+/// Runs the built `hostcontract` with `arguments` from the package directory.
+public func hostcontract(_ arguments: String..., environment: [String: String]? = nil) throws -> ProcessOutcome {
+    try run(hostcontractExecutable, arguments, environment: environment)
+}
+
+/// Whether the tests run as root (chown to other ids needs it).
+public let runningAsRoot: Bool = getuid() == 0
+
+/// A sample lx-annotate root built by examples/lx-annotate/make-root.sh in a temporary directory.
+public final class SampleRoot: @unchecked Sendable {
+    public let directory = TemporaryDirectory("lx-root")
+    public var path: String { directory.path }
+
+    public init(role: String = "standalone") throws {
+        let script = packageDirectory.appendingPathComponent("examples/lx-annotate/make-root.sh").path
+        let outcome = try run("/bin/bash", [script, directory.path, role])
+        guard outcome.status == 0 else { throw FixtureError(message: "make-root.sh failed: \(outcome.all)") }
+    }
+
+    /// The host path of `path` inside the root.
+    public func at(_ path: String) -> String { directory.path + path }
+
+    /// The environment file's text.
+    public var environmentFile: String {
+        get { (try? String(contentsOfFile: at("/var/lib/lx-annotate/.env.systemd"), encoding: .utf8)) ?? "" }
+        set { try! newValue.write(toFile: at("/var/lib/lx-annotate/.env.systemd"), atomically: false, encoding: .utf8) }
+    }
+
+    /// Sets `name=value` in the environment file, replacing an existing assignment.
+    public func setVariable(_ name: String, _ value: String) {
+        var lines = environmentFile.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.removeAll { $0.hasPrefix(name + "=") }
+        if lines.last == "" { lines.removeLast() }
+        lines.append("\(name)=\(value)")
+        environmentFile = lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The value of `name` in the environment file, unquoted.
+    public func variable(_ name: String) -> String? {
+        for line in environmentFile.split(separator: "\n") where line.hasPrefix(name + "=") {
+            return String(line.dropFirst(name.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return nil
+    }
+
+    public func chmod(_ path: String, _ mode: Int) {
+        try! FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: at(path))
+    }
+
+    public func chown(_ path: String, user: Int, group: Int) {
+        try! FileManager.default.setAttributes([.ownerAccountID: user, .groupOwnerAccountID: group], ofItemAtPath: at(path))
+    }
+
+    public func remove(_ path: String) {
+        try! FileManager.default.removeItem(atPath: at(path))
+    }
+}
+
+public struct FixtureError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// A parsed JSON report.
+public struct JSONReportView {
+    public let object: [String: Any]
+
+    public init(_ text: String) throws {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw FixtureError(message: "not a JSON object: \(text.prefix(200))")
+        }
+        self.object = object
+    }
+
+    public var passed: Bool { object["passed"] as? Bool ?? false }
+    public var results: [[String: Any]] { object["results"] as? [[String: Any]] ?? [] }
+    public var summary: [String: Int] { object["summary"] as? [String: Int] ?? [:] }
+
+    /// The failed results as "kind subject check" strings, for exact comparison.
+    public var failures: Set<String> {
+        Set(results.filter { $0["status"] as? String == "fail" }.map {
+            "\($0["kind"] ?? "") \($0["subject"] ?? "") \($0["check"] ?? "")"
+        })
+    }
+
+    public func results(subject: String, check: String) -> [[String: Any]] {
+        results.filter { $0["subject"] as? String == subject && $0["check"] as? String == check }
+    }
+}

@@ -1,0 +1,52 @@
+import Contract
+
+/// A host given as literals: paths with their facts, file contents, users and groups. For
+/// evaluation tests that need no filesystem.
+public final class LiteralHost: ObservedHost {
+    public var paths: [String: PathState] = [:]
+    public var links: [String: PathFacts] = [:]
+    public var contents: [String: String] = [:]
+    public var users: [Account] = []
+    public var groups: [Account] = []
+    /// Supplementary memberships: user name to group names.
+    public var memberships: [String: [String]] = [:]
+    public var walked: [String: [TreeItem]] = [:]
+    public var rootDirectory: String? = nil
+
+    public init() {}
+
+    public func inspect(_ path: String, followFinal: Bool) -> PathState {
+        if !followFinal, let link = links[path] { return .present(link) }
+        return paths[path] ?? .missing
+    }
+
+    public func lines(of path: String) -> Result<[Substring], ObservationError> {
+        guard let text = contents[path] else { return .failure(ObservationError("no such file", isNotFound: true)) }
+        return .success(text.split(separator: "\n", omittingEmptySubsequences: false))
+    }
+
+    public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
+        walked[path]?.forEach(visit)
+        return nil
+    }
+
+    public func user(named name: String) -> Account? { users.first { $0.name == name } }
+    public func user(id: UInt32) -> Account? { users.first { $0.id == id } }
+    public func group(named name: String) -> Account? { groups.first { $0.name == name } }
+    public func group(id: UInt32) -> Account? { groups.first { $0.id == id } }
+
+    public func groupIDs(of user: Account) -> [UInt32] {
+        var ids = user.primaryGroupID.map { [$0] } ?? []
+        for name in memberships[user.name] ?? [] { if let group = group(named: name) { ids.append(group.id) } }
+        return ids
+    }
+
+    public var systemIDMaximum: UInt32 = 999
+    public var accountOrigin = "the literal host"
+    public func operatorPath(_ path: String) -> String { (rootDirectory ?? "") + path }
+
+    /// Adds a directory (or another kind) with its facts.
+    public func add(_ path: String, _ kind: PathFacts.Kind = .directory, mode: UInt32, user: UInt32 = 0, group: UInt32 = 0, size: Int64 = 0) {
+        paths[path] = .present(PathFacts(kind: kind, mode: FileMode(rawValue: mode), userID: user, groupID: group, size: size))
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds a sample lx-annotate host root under DIR that satisfies contracts/lx-annotate.toml:
+# its own etc/passwd and etc/group, the runtime tree with the modes the guides observed, the
+# environment file, and the two keys. Touches nothing outside DIR. Needs root for chown.
+#   make-root.sh DIR [ROLE]
+set -euo pipefail
+root=${1:?usage: make-root.sh DIR [ROLE]}
+role=${2:-standalone}
+mkdir -p "$root"
+root=$(cd "$root" && pwd)
+
+svc=990 nginx=991 sensitive=989
+mkdir -p "$root/etc"
+cat > "$root/etc/passwd" <<PASSWD
+root:x:0:0:root:/root:/bin/bash
+lx-annotate:x:$svc:$svc:lx-annotate service:/var/lib/lx-annotate:/usr/sbin/nologin
+nginx:x:$nginx:$nginx:nginx worker:/nonexistent:/usr/sbin/nologin
+PASSWD
+cat > "$root/etc/group" <<GROUP
+root:x:0:
+lx-annotate:x:$svc:nginx
+nginx:x:$nginx:
+sensitiveServices:x:$sensitive:lx-annotate
+GROUP
+
+dir() { # dir PATH MODE UID GID
+    mkdir -p "$root$1"
+    chown "$3:$4" "$root$1"
+    chmod "$2" "$root$1"
+}
+dir /var/lib/lx-annotate 0750 $svc $svc
+dir /var/lib/lx-annotate/data 0750 $svc $svc
+dir /var/lib/lx-annotate/data/storage 0750 $svc $svc
+dir /var/lib/lx-annotate/data/storage/videos 0750 $svc $svc
+dir /var/lib/lx-annotate/data/import 0770 $svc $svc
+for sub in video_import report_import preanonymized_import sap_import sap_import_processed sap_import_failed; do
+    dir "/var/lib/lx-annotate/data/import/$sub" 0770 $svc $svc
+done
+dir /var/lib/lx-annotate/staticfiles 0775 $svc $svc
+printf 'sample video\n' > "$root/var/lib/lx-annotate/data/storage/videos/case-0001.mp4"
+chown $svc:$svc "$root/var/lib/lx-annotate/data/storage/videos/case-0001.mp4"
+chmod 0640 "$root/var/lib/lx-annotate/data/storage/videos/case-0001.mp4"
+
+secret=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c 60)
+oidc=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
+cat > "$root/var/lib/lx-annotate/.env.systemd" <<ENV
+# lx-annotate runtime environment (EnvironmentFile= of lx-annotate.service)
+LX_ANNOTATE_ENCRYPTED_DATA_DIR=/var/lib/lx-annotate/data
+LX_ANNOTATE_DATA_DIR=/var/lib/lx-annotate/data
+ENDOREG_DEPLOYMENT_ROLE=$role
+TESSDATA_PREFIX=/usr/share/tesseract-ocr/5/tessdata
+PYTORCH_ALLOC_CONF=expandable_segments:True
+DJANGO_SECRET_KEY="$secret"
+OIDC_RP_CLIENT_SECRET=$oidc
+DJANGO_ALLOWED_HOSTS=annotate.example.org
+BASE_URL=https://annotate.example.org
+DJANGO_DB_ENGINE=django.db.backends.postgresql
+ENV
+chown 0:$svc "$root/var/lib/lx-annotate/.env.systemd"
+chmod 0640 "$root/var/lib/lx-annotate/.env.systemd"
+
+dir /etc/secrets 0755 0 0
+dir /etc/secrets/vault 0750 0 $sensitive
+head -c 32 /dev/urandom > "$root/etc/secrets/vault/lx-annotate-master.key"
+chown 0:$sensitive "$root/etc/secrets/vault/lx-annotate-master.key"
+chmod 0640 "$root/etc/secrets/vault/lx-annotate-master.key"
+head -c 64 /dev/urandom > "$root/etc/secrets/vault/lx-annotate-luks.key"
+chown 0:0 "$root/etc/secrets/vault/lx-annotate-luks.key"
+chmod 0400 "$root/etc/secrets/vault/lx-annotate-luks.key"
