@@ -1,0 +1,85 @@
+import Foundation
+import Host
+import TestSupport
+import Testing
+
+/// Resolution inside a root never escapes it, and nothing is opened that could hang.
+@Suite struct RootDirectoryTests {
+    let outside = TemporaryDirectory("outside")
+    let image = TemporaryDirectory("image")
+
+    init() throws {
+        outside.write("secret.txt", "outside the root\n")
+        image.write("etc/app.conf", "inside\n")
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: image.path + "/etc/absolute", withDestinationPath: outside.path + "/secret.txt")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/climb", withDestinationPath: "../../../../../../" + outside.path + "/secret.txt")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/rooted", withDestinationPath: "/etc/app.conf")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/dangling", withDestinationPath: "/nowhere")
+    }
+
+    @Test func absoluteLinksAreReRootedInsideTheRoot() throws {
+        let root = try RootDirectory(path: image.path)
+        // /etc/rooted -> /etc/app.conf resolves to the image's file, not the host's.
+        let bytes = try root.contents(of: "/etc/rooted").get()
+        #expect(String(decoding: bytes, as: UTF8.self) == "inside\n")
+        // A link to a host path outside the image is looked up inside the image, where it is absent.
+        #expect(throws: HostError.self) { try root.contents(of: "/etc/absolute").get() }
+        #expect(throws: HostError.self) { try root.contents(of: "/etc/climb").get() }
+    }
+
+    @Test func dotDotCannotClimbOut() throws {
+        let root = try RootDirectory(path: image.path)
+        let escaped = root.status(of: "/../../../../" + outside.path + "/secret.txt")
+        #expect((try? escaped.get()) == nil)
+        #expect(try root.status(of: "/../etc/app.conf").get().kind == .regular)
+    }
+
+    @Test func finalLinksCanBeLookedAtThemselves() throws {
+        let root = try RootDirectory(path: image.path)
+        #expect(try root.status(of: "/etc/rooted", followFinal: false).get().kind == .symbolicLink)
+        #expect(try root.status(of: "/etc/rooted").get().kind == .regular)
+        guard case .failure(let error) = root.status(of: "/etc/dangling") else {
+            Issue.record("a dangling link resolved")
+            return
+        }
+        #expect(error.isNotFound)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFIFOIsRefusedWithoutOpeningIt() throws {
+        #expect(mkfifo(image.path + "/etc/pipe", 0o600) == 0)
+        let root = try RootDirectory(path: image.path)
+        #expect(try root.status(of: "/etc/pipe").get().kind == .fifo)
+        let read = root.contents(of: "/etc/pipe")
+        guard case .failure(let error) = read else {
+            Issue.record("a FIFO was read")
+            return
+        }
+        #expect(error.description.contains("FIFO"))
+    }
+
+    @Test func theWalkDoesNotFollowLinksAndStreamsEveryEntry() throws {
+        image.write("data/a/b/file", "x")
+        try FileManager.default.createSymbolicLink(atPath: image.path + "/data/link", withDestinationPath: outside.path)
+        let root = try RootDirectory(path: image.path)
+        var seen: [String: FileStatus.Kind] = [:]
+        try root.walk("/data") { entry in
+            if case .success(let status) = entry.status { seen[entry.path] = status.kind }
+        }.get()
+        #expect(seen == [
+            "/data": .directory, "/data/a": .directory, "/data/a/b": .directory,
+            "/data/a/b/file": .regular, "/data/link": .symbolicLink,
+        ])
+    }
+
+    @Test func passwdAndGroupFilesOfTheImage() throws {
+        image.write("etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:990:990::/var/lib/app:/usr/sbin/nologin\nbroken line\n")
+        image.write("etc/group", "root:x:0:\napp:x:990:\nsecrets:x:989:app,other\n")
+        let accounts = FileAccountDatabase(root: try RootDirectory(path: image.path))
+        #expect(accounts.user(named: "app")?.userID == 990)
+        #expect(accounts.users.count == 2)
+        let app = try #require(accounts.user(named: "app"))
+        #expect(accounts.groupIDs(of: app) == [990, 989])
+    }
+}
