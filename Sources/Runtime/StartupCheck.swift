@@ -1,0 +1,71 @@
+import Contract
+import Host
+import Provision
+
+/// The contract check an application written in Swift runs at startup: load the contract,
+/// check it against this process's environment and the host, and throw if it does not hold.
+///
+///     import Runtime
+///     try StartupCheck(contract: "/etc/hostcontract/lx-annotate.toml").verify()
+public struct StartupCheck {
+    public var contractPath: String
+    public var root: String
+    public var environment: [String: String]
+
+    public init(contract: String, root: String = "/", environment: [String: String]? = nil) {
+        self.contractPath = contract
+        self.root = root
+        self.environment = environment ?? ProcessEnvironment.current()
+    }
+
+    /// Returns the report when the contract holds; throws ``ContractViolation`` otherwise.
+    @discardableResult
+    public func verify() throws(ContractViolation) -> Report {
+        let outcome = ContractFile.load(contractPath)
+        guard let contract = outcome.contract else {
+            throw ContractViolation(reason: .invalidContract(outcome.errors.map(\.description)))
+        }
+        let report: Report
+        do {
+            report = try Inspector(contract: contract, root: root, processEnvironment: environment).run()
+        } catch {
+            throw ContractViolation(reason: .invalidContract([error.description]))
+        }
+        guard report.passed else {
+            throw ContractViolation(reason: .violated(report.results.filter(\.isViolation)))
+        }
+        return report
+    }
+}
+
+/// Why a startup check refused: the contract is invalid, or the host breaks it.
+public struct ContractViolation: Error, CustomStringConvertible {
+    enum Reason {
+        case invalidContract([String])
+        case violated([CheckResult])
+    }
+
+    let reason: Reason
+
+    /// The failed checks (empty when the contract itself is invalid).
+    public var failures: [CheckResult] {
+        if case .violated(let failures) = reason { return failures }
+        return []
+    }
+
+    /// The contract's diagnostics, when it could not be loaded.
+    public var diagnostics: [String] {
+        if case .invalidContract(let diagnostics) = reason { return diagnostics }
+        return []
+    }
+
+    public var description: String {
+        switch reason {
+        case .invalidContract(let diagnostics):
+            return "contract is invalid:\n" + diagnostics.joined(separator: "\n")
+        case .violated(let failures):
+            return "contract violated: \(failures.count) \(failures.count == 1 ? "failure" : "failures")\n"
+                + failures.map { "\($0.subject): \($0.check): \($0.message)" }.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The main job on a built-in example: build a sample lx-annotate host root in a temporary
+# directory, check it (the contract holds), plant the faults the guides warn about, check again
+# (each reported with its fix). Touches nothing on the real host.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-machine.sh
+swift build -q 2>&1 | grep -v '^$' || true
+hostcontract=$(swift build --show-bin-path)/hostcontract
+
+root=$(mktemp -d /tmp/hostcontract-example.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+bash examples/lx-annotate/make-root.sh "$root" standalone
+
+echo "== hostcontract check contracts/lx-annotate.toml --root $root"
+"$hostcontract" check contracts/lx-annotate.toml --root "$root"
+
+echo
+echo "== planting faults: master key root:root 0400, sap_import missing, LX_ANNOTATE_DATA_DIR drifting"
+chown 0:0 "$root/etc/secrets/vault/lx-annotate-master.key"
+chmod 0400 "$root/etc/secrets/vault/lx-annotate-master.key"
+rmdir "$root/var/lib/lx-annotate/data/import/sap_import"
+sed -i 's#^LX_ANNOTATE_DATA_DIR=.*#LX_ANNOTATE_DATA_DIR=/var/lib/lx-annotate/data-old#' "$root/var/lib/lx-annotate/.env.systemd"
+
+echo "== hostcontract check contracts/lx-annotate.toml --root $root"
+status=0
+"$hostcontract" check contracts/lx-annotate.toml --root "$root" || status=$?
+echo "(exit status $status: 0 holds, 1 violations, 2 invalid contract)"
+[ "$status" -eq 1 ]

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages hostcontract builds and tests with: the C libraries it links
+# (libacl, libsystemd, libcryptsetup, OpenSSL) and the tools its tests start.
+set -euo pipefail
+packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev acl util-linux)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
