@@ -455,3 +455,32 @@ import Testing
         #expect(diagnostics.isEmpty, "\(diagnostics)")
     }
 }
+
+/// Headers toml++ would meet with an assertion are syntax errors of ours, with line and column.
+@Suite struct MalformedHeaderTests {
+    @Test(arguments: ["[[\n", "[\n", "a = 1\n[[ # x\n", "[[\t\n[[v]]\n", "[[é]]\n"])
+    func reported(_ text: String) {
+        let outcome = ContractLoader.load(text: text, file: "h.toml")
+        #expect(outcome.contract == nil)
+        #expect(outcome.errors.first?.message.contains("expected a table name") == true)
+        #expect(outcome.errors.first?.column != nil)
+    }
+
+    @Test func arraysOfArraysAreNotHeaders() {
+        let outcome = ContractLoader.load(text: "contract = \"x\"\nschema = 1\ndescription = \"\"\"\n[[\n\"\"\"\n", file: "h.toml")
+        #expect(outcome.errors.isEmpty, "\(outcome.diagnostics)")
+    }
+}
+
+@Suite struct ArrayGuardTests {
+    @Test(arguments: ["a = [}\n", "a = [\n}\n]\n", "a = [1,\n # c\n }\n", "a = { b = [ } ] }\n", "a = [ 1, [ } ] ]\n", "a = [[}]]\n"])
+    func closingBraceInAnArray(_ text: String) {
+        let outcome = ContractLoader.load(text: text, file: "a.toml")
+        #expect(outcome.errors.first?.message == "expected a value or ']' in the array, found '}'")
+    }
+
+    @Test func validArraysPass() {
+        let text = "contract = \"x\"\nschema = 1\ndescription = \"\"\"a } [ \"\"\"\n[[directory]]\npath = \"/x\"\nsubdirs = [\n  \"a\", # }\n  \"b}\",\n]\n"
+        #expect(ContractLoader.load(text: text, file: "a.toml").diagnostics.isEmpty)
+    }
+}

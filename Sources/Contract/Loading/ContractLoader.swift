@@ -19,6 +19,10 @@ public enum ContractLoader {
 
     public static func load(text: String, file: String) -> Outcome {
         let log = DiagnosticLog(file: file)
+        if let problem = SyntaxGuard.firstProblem(in: text) {
+            log.error(line: problem.line, column: problem.column, problem.message)
+            return Outcome(contract: nil, diagnostics: log.diagnostics)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
