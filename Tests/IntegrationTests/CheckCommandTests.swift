@@ -81,8 +81,8 @@ struct CheckCommandTests {
         root.environmentFile = text
         let (outcome, report) = try check(root)
         #expect(outcome.status == 1)
-        #expect(report.failures == ["variable LX_ANNOTATE_ENCRYPTED_DATA_DIR required", "variable LX_ANNOTATE_ENCRYPTED_DATA_DIR alias"] as Set
-            || report.failures == ["variable LX_ANNOTATE_DATA_DIR alias"])
+        // The alias counts as set for `required`, and fails as a migration to finish.
+        #expect(report.failures == ["variable LX_ANNOTATE_DATA_DIR alias"])
         let alias = report.results.first { $0["check"] as? String == "alias" && $0["status"] as? String == "fail" }
         #expect((alias?["message"] as? String)?.contains("rename LX_ANNOTATE_DATA_DIR to LX_ANNOTATE_ENCRYPTED_DATA_DIR") == true)
     }

@@ -45,10 +45,8 @@ extension Evaluation {
     }
 
     func evaluate(_ entry: FileEntry) -> [CheckResult] {
-        let (path, unresolved) = resolvePath(entry.path)
-        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
-        var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
-        let state = reason == nil ? inspect(path) : .missing
+        var (path, recorder) = start(entry.context, path: entry.path)
+        let state = recorder.skipReason == nil ? inspect(path) : .missing
         var facts: PathFacts? = nil
         switch state {
         case .present(let found) where found.kind == .regular:
@@ -58,7 +56,7 @@ extension Evaluation {
             recorder.fail(
                 "exists", key: "path", "\(path) is a \(found.kind.rawValue), not a regular file",
                 expected: "regular file", actual: found.kind.rawValue)
-        case .missing where !entry.required && reason == nil:
+        case .missing where !entry.required && recorder.skipReason == nil:
             recorder = Recorder(context: entry.context, subject: path, skipReason: "\(path) is not present (required = false)")
             recorder.skip("exists", key: "path", "not present")
         default:
@@ -112,11 +110,9 @@ extension Evaluation {
     }
 
     func evaluate(_ entry: KeyEntry) -> [CheckResult] {
-        let (path, unresolved) = resolvePath(entry.path)
-        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
-        var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
+        var (path, recorder) = start(entry.context, path: entry.path)
         // A key must be a regular file itself: a final symbolic link is not followed.
-        let state = reason == nil ? inspect(path, followFinal: false) : .missing
+        let state = recorder.skipReason == nil ? inspect(path, followFinal: false) : .missing
         var facts: PathFacts? = nil
         switch state {
         case .present(let found) where found.kind == .regular:

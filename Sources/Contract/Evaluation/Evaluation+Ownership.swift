@@ -37,36 +37,26 @@ extension Evaluation {
     ) {
         let target = host.operatorPath(path)
         let why = "\(path) does not exist"
-        if let owner {
-            switch (account(owner, isGroup: false), facts) {
-            case (.unresolved(let reason), _): recorder.skip("owner", key: "owner", "owner " + reason)
-            case (_, nil): recorder.skip("owner", key: "owner", why, expected: owner.source)
+        for (template, isGroup) in [(owner, false), (group, true)] {
+            guard let template else { continue }
+            let check = isGroup ? "group" : "owner"
+            switch (account(template, isGroup: isGroup), facts) {
+            case (.unresolved(let reason), _): recorder.skip(check, key: check, "\(check) " + reason)
+            case (_, nil): recorder.skip(check, key: check, why, expected: template.source)
             case (.unknown(let name), .some(let facts)):
+                let actual = isGroup ? groupName(facts.groupID) : userName(facts.userID)
                 recorder.fail(
-                    "owner", key: "owner", "owner should be '\(name)', which does not exist in \(host.accountOrigin)",
-                    expected: name, actual: userName(facts.userID), fix: accountCommand("useradd", "--system", name))
+                    check, key: check, "\(check) should be '\(name)', which does not exist in \(host.accountOrigin)",
+                    expected: name, actual: actual,
+                    fix: accountCommand(isGroup ? "groupadd" : "useradd", "--system", name))
             case (.found(let expected), .some(let facts)):
-                let actual = userName(facts.userID)
+                let id = isGroup ? facts.groupID : facts.userID
+                let actual = isGroup ? groupName(id) : userName(id)
                 recorder.verify(
-                    "owner", key: "owner", facts.userID == expected.id,
-                    pass: "owned by \(expected.name)", fail: "owner is \(actual), contract requires \(expected.name)",
-                    expected: expected.name, actual: actual, fix: ShellWords.command("chown", expected.name, target))
-            }
-        }
-        if let group {
-            switch (account(group, isGroup: true), facts) {
-            case (.unresolved(let reason), _): recorder.skip("group", key: "group", "group " + reason)
-            case (_, nil): recorder.skip("group", key: "group", why, expected: group.source)
-            case (.unknown(let name), .some(let facts)):
-                recorder.fail(
-                    "group", key: "group", "group should be '\(name)', which does not exist in \(host.accountOrigin)",
-                    expected: name, actual: groupName(facts.groupID), fix: accountCommand("groupadd", "--system", name))
-            case (.found(let expected), .some(let facts)):
-                let actual = groupName(facts.groupID)
-                recorder.verify(
-                    "group", key: "group", facts.groupID == expected.id,
-                    pass: "group is \(expected.name)", fail: "group is \(actual), contract requires \(expected.name)",
-                    expected: expected.name, actual: actual, fix: ShellWords.command("chgrp", expected.name, target))
+                    check, key: check, id == expected.id,
+                    pass: "\(check) is \(expected.name)", fail: "\(check) is \(actual), contract requires \(expected.name)",
+                    expected: expected.name, actual: actual,
+                    fix: ShellWords.command(isGroup ? "chgrp" : "chown", expected.name, target))
             }
         }
         if let mode {

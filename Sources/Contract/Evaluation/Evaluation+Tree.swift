@@ -17,10 +17,8 @@ extension Evaluation {
     }
 
     func evaluate(_ entry: TreeEntry) -> [CheckResult] {
-        let (path, unresolved) = resolvePath(entry.path)
-        let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
-        var recorder = Recorder(context: entry.context, subject: path, skipReason: reason)
-        let state = reason == nil ? inspect(path) : .missing
+        var (path, recorder) = start(entry.context, path: entry.path)
+        let state = recorder.skipReason == nil ? inspect(path) : .missing
         guard case .present(let top) = state, top.kind == .directory else {
             recorder.fail(
                 "exists", key: "path", describe(state, path: path), expected: "directory", actual: actual(state))

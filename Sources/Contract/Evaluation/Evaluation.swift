@@ -49,6 +49,14 @@ public struct Evaluation {
         }
     }
 
+    /// The resolved path of a path entry and a recorder for it, which skips every check when
+    /// the entry does not apply or its path depends on an unset variable.
+    func start(_ context: EntryContext, path template: Template) -> (path: String, recorder: Recorder) {
+        let (path, unresolved) = resolvePath(template)
+        let reason = skipReason(context) ?? unresolved.map { "path " + $0 }
+        return (path, Recorder(context: context, subject: path, skipReason: reason))
+    }
+
     /// Replaces every secret value that slipped into a result by a placeholder: the last line
     /// of defence behind messages that never print secret values to begin with.
     func redacted(_ results: [CheckResult]) -> [CheckResult] {
