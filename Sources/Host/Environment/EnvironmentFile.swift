@@ -179,12 +179,12 @@ public struct EnvironmentFile: Sendable, Equatable {
         return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
+    /// Never quotes the line: a mistyped assignment may hold a secret.
     private static func invalidNameMessage(_ name: String) -> String {
         if name.hasPrefix("export ") || name.hasPrefix("export\t") {
             return "'export' is shell syntax; systemd ignores this assignment (write NAME=value)"
         }
         if name.isEmpty { return "assignment without a name is ignored" }
-        let shown = name.count <= 64 ? "'\(name)' " : ""
-        return "\(shown)is not a valid variable name; systemd ignores this assignment"
+        return "the text before '=' is not a valid variable name; systemd ignores this assignment"
     }
 }
