@@ -1,3 +1,4 @@
+import CAcl
 import CLinux
 import Glibc
 
@@ -135,6 +136,60 @@ internal func system_getgrouplist(
     _ user: String, _ group: gid_t, _ groups: UnsafeMutablePointer<gid_t>, _ count: inout CInt
 ) -> CInt {
     getgrouplist(user, group, groups, &count)
+}
+
+/// acl_get_file(3).
+internal func system_acl_get_file(_ path: String, _ type: acl_type_t) -> acl_t? {
+    acl_get_file(path, type)
+}
+
+/// acl_set_file(3).
+internal func system_acl_set_file(_ path: String, _ type: acl_type_t, _ acl: acl_t) -> CInt {
+    acl_set_file(path, type, acl)
+}
+
+/// acl_from_text(3).
+internal func system_acl_from_text(_ text: String) -> acl_t? {
+    acl_from_text(text)
+}
+
+/// acl_get_entry(3).
+internal func system_acl_get_entry(_ acl: acl_t, _ which: CInt, _ entry: inout acl_entry_t?) -> CInt {
+    acl_get_entry(acl, which, &entry)
+}
+
+/// acl_get_tag_type(3).
+internal func system_acl_get_tag_type(_ entry: acl_entry_t, _ tag: inout acl_tag_t) -> CInt {
+    acl_get_tag_type(entry, &tag)
+}
+
+/// acl_get_qualifier(3); the caller frees the result with system_acl_free.
+internal func system_acl_get_qualifier(_ entry: acl_entry_t) -> UnsafeMutableRawPointer? {
+    acl_get_qualifier(entry)
+}
+
+/// acl_get_permset(3) and acl_get_perm(3): the entry's permissions as r=4, w=2, x=1.
+internal func system_acl_entry_permissions(_ entry: acl_entry_t) -> UInt8? {
+    var permset: acl_permset_t?
+    guard acl_get_permset(entry, &permset) == 0, let permset else { return nil }
+    var bits: UInt8 = 0
+    if acl_get_perm(permset, acl_perm_t(ACL_READ)) == 1 { bits |= 4 }
+    if acl_get_perm(permset, acl_perm_t(ACL_WRITE)) == 1 { bits |= 2 }
+    if acl_get_perm(permset, acl_perm_t(ACL_EXECUTE)) == 1 { bits |= 1 }
+    return bits
+}
+
+/// acl_free(3).
+internal func system_acl_free(_ object: UnsafeMutableRawPointer?) {
+    _ = acl_free(object)
+}
+
+/// readlinkat(2) into a String.
+internal func system_readlink(_ dirfd: CInt, _ name: String) -> Result<String, HostError> {
+    var buffer = [CChar](repeating: 0, count: 4097)
+    return valueOrErrno { system_readlinkat(dirfd, name, &buffer, 4096) }.map { count in
+        String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 /// The calling thread's errno.

@@ -25,6 +25,31 @@ public final class LiteralHost: ObservedHost {
         return .success(text.split(separator: "\n", omittingEmptySubsequences: false))
     }
 
+    /// Access lists by path; a path without one has the list its mode expresses.
+    public var accessLists: [String: AccessList] = [:]
+
+    public func trace(_ path: String) -> AccessTrace {
+        var searched: [AccessNode] = []
+        var current = ""
+        func node(_ path: String) -> AccessNode? {
+            guard case .present(let facts) = paths[path.isEmpty ? "/" : path] else { return nil }
+            return AccessNode(path: path.isEmpty ? "/" : path, facts: facts, list: accessLists[path.isEmpty ? "/" : path])
+        }
+        for component in path.split(separator: "/") {
+            guard let directory = node(current) else { return AccessTrace(searched: searched, target: nil, failure: (current, "does not exist")) }
+            searched.append(directory)
+            current += "/" + component
+        }
+        guard let target = node(current) else { return AccessTrace(searched: searched, target: nil, failure: (current, "does not exist")) }
+        return AccessTrace(searched: searched, target: target)
+    }
+
+    public func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError> {
+        if let list = accessLists[path] { return .success(list) }
+        guard case .present(let facts) = paths[path] else { return .failure(ObservationError("no such file", isNotFound: true)) }
+        return .success(isDefault ? AccessList(entries: []) : AccessList(mode: facts.mode))
+    }
+
     public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
         walked[path]?.forEach(visit)
         return nil

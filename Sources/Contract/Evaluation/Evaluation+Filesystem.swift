@@ -25,11 +25,7 @@ extension Evaluation {
                         : "mount or create \(host.operatorPath(path)) (create = false: provisioning does not create it)")
             }
             checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
-            if !entry.acl.isEmpty {
-                recorder.skip(
-                    "acl", key: "acl", "not checked yet",
-                    expected: entry.acl.map(\.description).joined(separator: ","))
-            }
+            checkAccessControlList(&recorder, entry.acl, path: path, present: facts != nil)
             results += recorder.results
         }
         return results

@@ -7,11 +7,6 @@ extension Evaluation {
             recorder.skip(check, key: key, "not checked yet")
             results += recorder.results
         }
-        if includes(.access) {
-            for entry in contract.accesses {
-                pending(entry.context, subject: resolvePath(entry.path).path, check: "access", key: "allow")
-            }
-        }
         if includes(.nginx), let nginx = contract.nginx {
             for location in nginx.locations {
                 pending(location.context, subject: location.path, check: "location", key: "path")

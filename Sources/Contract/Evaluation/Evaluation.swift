@@ -28,6 +28,7 @@ public struct Evaluation {
         if includes(.file) { for entry in contract.files { results += evaluate(entry) } }
         if includes(.key) { for entry in contract.keys { results += evaluate(entry) } }
         if includes(.tree) { for entry in contract.trees { results += evaluate(entry) } }
+        if includes(.access) { for entry in contract.accesses { results += evaluate(entry) } }
         if includes(.user) { for entry in contract.users { results += evaluate(entry) } }
         if includes(.group) { for entry in contract.groups { results += evaluate(entry) } }
         if includes(.variable) { for entry in contract.variables { results += evaluate(entry) } }

@@ -5,6 +5,10 @@ public protocol ObservedHost: AnyObject {
     func inspect(_ path: String, followFinal: Bool) -> PathState
     /// The lines of the regular file at `path`; never opens anything but a regular file.
     func lines(of path: String) -> Result<[Substring], ObservationError>
+    /// Looks `path` up as the kernel would: the directories searched and the object reached.
+    func trace(_ path: String) -> AccessTrace
+    /// The access ACL (or a directory's default ACL) of `path`, following symbolic links.
+    func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError>
     /// Visits every entry below `path` without following symbolic links.
     func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError?
     func user(named name: String) -> Account?

@@ -47,6 +47,36 @@ public final class LiveHost: ObservedHost {
         }
     }
 
+    public func trace(_ path: String) -> AccessTrace {
+        let resolution = root.resolve(path)
+        func node(_ node: Resolution.Node) -> AccessNode {
+            AccessNode(path: node.path, facts: Self.facts(node.status), list: node.accessControlList.map(Self.list))
+        }
+        return AccessTrace(
+            searched: resolution.searched.map(node), target: resolution.target.map(node),
+            failure: resolution.failure.map { ($0.path, $0.error.isNotFound ? "does not exist" : $0.error.description) })
+    }
+
+    public func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError> {
+        root.accessControlList(of: path, kind: isDefault ? .default : .access)
+            .map(Self.list)
+            .mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }
+    }
+
+    static func list(_ list: AccessControlList) -> AccessList {
+        AccessList(entries: list.entries.map { entry in
+            let tag: AccessList.Tag = switch entry.tag {
+            case .userOwner: .owner
+            case .user(let id): .user(id)
+            case .groupOwner: .owningGroup
+            case .group(let id): .group(id)
+            case .mask: .mask
+            case .other: .other
+            }
+            return AccessList.Entry(tag: tag, rights: AccessRights(rawValue: entry.permissions))
+        })
+    }
+
     public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
         let outcome = root.walk(path) { entry in
             visit(TreeItem(

@@ -1,0 +1,254 @@
+/// `[[access]]` and the `acl` key of `[[directory]]`: effective access as the kernel decides it.
+extension Evaluation {
+    static let rights: [(AccessRights, String)] = [(.read, "read"), (.write, "write"), (.execute, "execute")]
+
+    func evaluate(_ entry: AccessEntry) -> [CheckResult] {
+        var (path, recorder) = start(entry.context, path: entry.path)
+        let wanted = Self.rights.filter { entry.allow.contains($0.0) || entry.deny.contains($0.0) }
+        let user = recorder.skipReason == nil ? host.user(named: entry.principal) : nil
+        guard let user else {
+            for (right, check) in wanted {
+                recorder.fail(
+                    check, key: entry.allow.contains(right) ? "allow" : "deny",
+                    "user \(entry.principal) does not exist in \(host.accountOrigin)",
+                    expected: entry.allow.contains(right) ? "granted" : "denied", actual: "no such user",
+                    fix: accountCommand("useradd", "--system", entry.principal))
+            }
+            if entry.via != nil { recorder.skip("via", key: "via", "user \(entry.principal) does not exist") }
+            return recorder.results
+        }
+        let principal = Principal(name: user.name, userID: user.id, groupIDs: host.groupIDs(of: user))
+        let trace = host.trace(path)
+        var grants: [(String, AccessDecision)] = []
+        for (right, check) in wanted {
+            let allowed = entry.allow.contains(right)
+            let verdict = self.verdict(right, principal, trace)
+            let verb = Self.verb(right, trace.target)
+            let key = allowed ? "allow" : "deny"
+            if allowed {
+                recorder.verify(
+                    check, key: key, verdict.granted,
+                    pass: "\(principal.name) can \(verb) \(path): \(verdict.explanation)",
+                    fail: "\(principal.name) cannot \(verb) \(path): \(verdict.explanation)",
+                    expected: "granted", actual: verdict.granted ? "granted" : "denied",
+                    fix: verdict.grantFix)
+                if verdict.granted, let decision = verdict.decision { grants.append((verb, decision)) }
+            } else {
+                recorder.verify(
+                    check, key: key, !verdict.granted,
+                    pass: "\(principal.name) cannot \(verb) \(path): \(verdict.explanation)",
+                    fail: "\(principal.name) can \(verb) \(path): \(verdict.explanation)",
+                    expected: "denied", actual: verdict.granted ? "granted" : "denied",
+                    fix: verdict.denyFix)
+            }
+        }
+        if let via = entry.via {
+            let astray = grants.filter { $0.1.grant != via }
+            if grants.isEmpty {
+                recorder.skip("via", key: "via", "nothing is granted, so no grant has a class")
+            } else {
+                recorder.verify(
+                    "via", key: "via", astray.isEmpty,
+                    pass: "every grant comes from the \(via.rawValue) class",
+                    fail: astray.map { "\($0.0) is granted through \($0.1.grant?.rawValue ?? "capability"), not \(via.rawValue)" }
+                        .joined(separator: "; "),
+                    expected: via.rawValue, actual: Set(grants.compactMap { $0.1.grant?.rawValue }).sorted().joined(separator: ", "),
+                    fix: astray.first.map { viaFix($0.1, path: path, principal: principal) } ?? nil)
+            }
+        }
+        return recorder.results
+    }
+
+    /// The decision for one right, the directories on the way included, in words.
+    struct Verdict {
+        var granted: Bool
+        var explanation: String
+        var decision: AccessDecision?
+        var grantFix: String?
+        var denyFix: String?
+    }
+
+    func verdict(_ right: AccessRights, _ principal: Principal, _ trace: AccessTrace) -> Verdict {
+        for directory in trace.searched {
+            let decision = AccessDecision.decide(.execute, for: principal, on: directory)
+            if !decision.granted {
+                return Verdict(
+                    granted: false,
+                    explanation: "cannot search \(directory.path): \(explain(decision, principal, directory))",
+                    decision: decision, grantFix: grantFix(.execute, principal, directory), denyFix: nil)
+            }
+        }
+        guard let target = trace.target else {
+            let reason = trace.failure.map { "\($0.path): \($0.reason)" } ?? "cannot be looked up"
+            return Verdict(granted: false, explanation: reason, decision: nil, grantFix: nil, denyFix: nil)
+        }
+        let decision = AccessDecision.decide(right, for: principal, on: target)
+        return Verdict(
+            granted: decision.granted, explanation: explain(decision, principal, target), decision: decision,
+            grantFix: decision.granted ? nil : grantFix(right, principal, target),
+            denyFix: decision.granted ? denyFix(right, decision, principal, target) : nil)
+    }
+
+    static func verb(_ right: AccessRights, _ target: AccessNode?) -> String {
+        switch right {
+        case .read: "read"
+        case .write: "write"
+        default: target?.facts.kind == .directory ? "search" : "execute"
+        }
+    }
+
+    func groupLabel(_ tag: AccessList.Tag, _ node: AccessNode) -> String {
+        switch tag {
+        case .owningGroup: "group \(groupName(node.facts.groupID))"
+        case .group(let id): "group:\(groupName(id)) entry"
+        default: "group"
+        }
+    }
+
+    func explain(_ decision: AccessDecision, _ principal: Principal, _ node: AccessNode) -> String {
+        let reason = explainDecider(decision, principal, node)
+        return decision.extendedListIgnored
+            ? reason + " (the ACL's mask is ---, so the kernel decides by the mode bits and ignores the named entries)"
+            : reason
+    }
+
+    func explainDecider(_ decision: AccessDecision, _ principal: Principal, _ node: AccessNode) -> String {
+        func masked(_ rights: AccessRights, _ mask: AccessRights?) -> String {
+            guard let mask, rights.intersection(mask) != rights else { return "" }
+            return ", limited by mask \(mask) to \(rights.intersection(mask))"
+        }
+        switch decision.decider {
+        case .capability:
+            return "root passes by capability, not by the permission bits"
+        case .noExecuteBit:
+            return "no execute bit is set on it, so not even root may execute it"
+        case .owner(let rights):
+            return decision.granted
+                ? "granted through owner (\(principal.name) owns it, owner has \(rights))"
+                : "\(principal.name) owns it and owner has \(rights)"
+        case .namedUser(let rights, let mask):
+            return decision.granted
+                ? "granted through the user:\(principal.name) entry (\(rights))"
+                : "the user:\(principal.name) entry has \(rights)\(masked(rights, mask))"
+        case .group(let entries, let mask):
+            if decision.granted, let first = entries.first { return "granted through \(groupLabel(first.tag, node))" }
+            return entries.map { "\(groupLabel($0.tag, node)) has \($0.rights)\(masked($0.rights, mask))" }
+                .joined(separator: "; ")
+        case .other(let rights):
+            if decision.granted { return "granted through other (\(rights))" }
+            return "other has \(rights), and \(principal.name) is not in group \(groupName(node.facts.groupID))"
+        }
+    }
+
+    func aclQualifier(user id: UInt32) -> String { host.rootDirectory == nil ? userName(id) : String(id) }
+
+    /// How to grant a missing right: join the owning group where it would grant, else a named entry.
+    func grantFix(_ right: AccessRights, _ principal: Principal, _ node: AccessNode) -> String? {
+        let letter = right.description.replacing("-", with: "")
+        let target = host.operatorPath(node.path)
+        if let group = node.list.rights(of: .owningGroup), group.intersection(node.list.mask ?? group).contains(right),
+            !principal.groupIDs.contains(node.facts.groupID)
+        {
+            return accountCommand("usermod", "-aG", groupName(node.facts.groupID), principal.name)
+        }
+        if principal.userID == node.facts.userID { return ShellWords.command("chmod", "u+" + letter, target) }
+        return ShellWords.command("setfacl", "-m", "u:\(aclQualifier(user: principal.userID)):\(letter)", target)
+    }
+
+    /// How to withdraw a right that must be denied, by the entry that grants it.
+    func denyFix(_ right: AccessRights, _ decision: AccessDecision, _ principal: Principal, _ node: AccessNode) -> String? {
+        let letter = right.description.replacing("-", with: "")
+        let target = host.operatorPath(node.path)
+        switch decision.decider {
+        case .other: return ShellWords.command("chmod", "o-" + letter, target)
+        case .group(let entries, _):
+            if case .owningGroup = entries.first?.tag { return ShellWords.command("chmod", "g-" + letter, target) }
+            if case .group(let id) = entries.first?.tag {
+                return "remove \(principal.name) from group \(groupName(id)), or " + ShellWords.command("setfacl", "-x", "g:\(id)", target)
+            }
+            return nil
+        case .namedUser: return ShellWords.command("setfacl", "-x", "u:\(aclQualifier(user: principal.userID))", target)
+        case .owner: return ShellWords.command("chmod", "u-" + letter, target)
+        case .capability, .noExecuteBit: return "root passes by capability; a deny cannot hold for root"
+        }
+    }
+
+    func viaFix(_ decision: AccessDecision, path: String, principal: Principal) -> String? {
+        switch decision.decider {
+        case .other: "remove other's permissions (chmod o-rwx \(ShellWords.quote(host.operatorPath(path)))) and grant through the group"
+        case .owner: "make the file owned by another user and grant \(principal.name) through the group"
+        case .namedUser: ShellWords.command("setfacl", "-x", "u:\(aclQualifier(user: principal.userID))", host.operatorPath(path))
+        default: nil
+        }
+    }
+
+    /// `acl = [...]`: each entry present with exactly its permissions, and not limited by the mask.
+    func checkAccessControlList(_ recorder: inout Recorder, _ required: [AccessControlEntry], path: String, present: Bool) {
+        guard !required.isEmpty else { return }
+        let expected = required.map(\.description).joined(separator: ",")
+        guard present else {
+            recorder.skip("acl", key: "acl", "\(path) does not exist", expected: expected)
+            return
+        }
+        var lists: [Bool: AccessList] = [:]
+        for isDefault in Set(required.map(\.isDefault)) {
+            switch host.accessList(of: path, isDefault: isDefault) {
+            case .success(let list): lists[isDefault] = list
+            case .failure(let error):
+                recorder.fail("acl", key: "acl", "the ACL of \(path) cannot be read: \(error)", expected: expected)
+                return
+            }
+        }
+        var problems: [String] = []
+        var fixes: [String] = []
+        for entry in required {
+            let list = lists[entry.isDefault] ?? AccessList(entries: [])
+            let tag: AccessList.Tag?
+            switch (entry.tag, entry.qualifier) {
+            case (.user, nil): tag = .owner
+            case (.user, let name?): tag = account(Template(literal: name), isGroup: false).id.map { .user($0) }
+            case (.group, nil): tag = .owningGroup
+            case (.group, let name?): tag = account(Template(literal: name), isGroup: true).id.map { .group($0) }
+            case (.mask, _): tag = .mask
+            case (.other, _): tag = .other
+            }
+            guard let tag else {
+                problems.append("\(entry.tag.rawValue) '\(entry.qualifier ?? "")' does not exist in \(host.accountOrigin)")
+                continue
+            }
+            let found = list.rights(of: tag)
+            let textEntry = aclText(entry, tag)
+            if found != entry.rights {
+                problems.append("\(entry) is \(found.map { "\(entry.tag.rawValue):\(entry.qualifier ?? ""):\($0)" } ?? "missing")")
+                fixes.append(textEntry)
+            } else if let mask = list.mask, entry.qualifier != nil || (entry.tag == .group && entry.qualifier == nil),
+                entry.tag != .mask, entry.rights.intersection(mask) != entry.rights
+            {
+                problems.append("\(entry) is limited by mask \(mask) to \(entry.rights.intersection(mask))")
+                fixes.append((entry.isDefault ? "d:" : "") + "m::" + mask.union(entry.rights).description)
+            }
+        }
+        let target = host.operatorPath(path)
+        recorder.verify(
+            "acl", key: "acl", problems.isEmpty,
+            pass: "ACL of \(path) has \(expected)", fail: "ACL of \(path): " + problems.joined(separator: "; "),
+            expected: expected, actual: problems.isEmpty ? expected : problems.joined(separator: "; "),
+            fix: fixes.isEmpty ? nil : ShellWords.command("setfacl", "-m", fixes.joined(separator: ","), target))
+    }
+
+    /// An entry as setfacl(1) takes it here: names on the host, numeric ids inside an image.
+    func aclText(_ entry: AccessControlEntry, _ tag: AccessList.Tag) -> String {
+        let prefix = entry.isDefault ? "d:" : ""
+        let qualifier: String = switch tag {
+        case .user(let id): host.rootDirectory == nil ? (entry.qualifier ?? "") : String(id)
+        case .group(let id): host.rootDirectory == nil ? (entry.qualifier ?? "") : String(id)
+        default: ""
+        }
+        let short = switch entry.tag { case .user: "u"; case .group: "g"; case .mask: "m"; case .other: "o" }
+        return "\(prefix)\(short):\(qualifier):\(entry.rights)"
+    }
+}
+
+extension Evaluation.Named {
+    var id: UInt32? { if case .found(let account) = self { account.id } else { nil } }
+}
