@@ -63,7 +63,7 @@ struct AccessOracleTests {
         var links: [(String, String)] = []
         try FileManager.default.createDirectory(atPath: root.path + "/t", withIntermediateDirectories: false)
         var index = 0
-        while paths.count < 110 {
+        while paths.count < 170 {
             let parent = directories.randomElement(using: &random)!
             let depth = parent.split(separator: "/").count
             let path = "\(parent)/n\(index)"

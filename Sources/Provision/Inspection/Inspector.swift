@@ -36,6 +36,18 @@ public struct Inspector {
         return Report(contract: contract, root: root, results: results)
     }
 
+    /// The environment under contract, read as `check` reads it (for `tmpfiles` and `provision`).
+    public func environment() throws(InspectionError) -> (ResolvedEnvironment, EnvironmentInput) {
+        let rootDirectory: RootDirectory
+        do {
+            rootDirectory = try RootDirectory(path: root)
+        } catch {
+            throw InspectionError.rootUnavailable(root, error.description)
+        }
+        let input = readEnvironment(rootDirectory)
+        return (ResolvedEnvironment(contract: contract, given: input.values), input)
+    }
+
     /// The environment under contract: the process's, an `--env-file`, or the contract's file
     /// resolved under the root (its path may itself use variables that have defaults).
     public func readEnvironment(_ rootDirectory: RootDirectory) -> EnvironmentInput {
