@@ -6,6 +6,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/// AT_EMPTY_PATH, which Glibc only declares under _GNU_SOURCE.
+static const int hostcontract_AT_EMPTY_PATH = 0x1000;
+
 /// O_PATH, which Glibc only declares under _GNU_SOURCE.
 static const int hostcontract_O_PATH = 010000000;
 

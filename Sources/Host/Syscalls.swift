@@ -57,6 +57,21 @@ internal func system_unlink(_ path: String) -> CInt {
     unlink(path)
 }
 
+/// mkdirat(2).
+internal func system_mkdirat(_ dirfd: CInt, _ name: String, _ mode: mode_t) -> CInt {
+    mkdirat(dirfd, name, mode)
+}
+
+/// fchownat(2).
+internal func system_fchownat(_ dirfd: CInt, _ name: String, _ uid: uid_t, _ gid: gid_t, _ flags: CInt) -> CInt {
+    fchownat(dirfd, name, uid, gid, flags)
+}
+
+/// chmod(2).
+internal func system_chmod(_ path: String, _ mode: mode_t) -> CInt {
+    chmod(path, mode)
+}
+
 /// fstat(2).
 internal func system_fstat(_ fd: CInt, _ buffer: inout stat) -> CInt {
     fstat(fd, &buffer)

@@ -1,0 +1,233 @@
+import Contract
+import Host
+
+/// Applies a plan on descriptors: every path is reached from the root one component at a time
+/// without following a symbolic link, directories are created with mkdirat(2) in the directory
+/// just opened, and every change is made on the opened file after its status is read again. It
+/// has no dry-run mode: a dry run prints the plan instead of calling it.
+public final class Applier {
+    let root: RootDirectory
+    let names: LiveHost
+    /// Directories opened (or made) so far in this run, by path: reused, never reopened by name.
+    private var directories: [String: PathHandle] = [:]
+    private var actions: [ProvisionAction] = []
+
+    public init(root: RootDirectory) {
+        self.root = root
+        self.names = LiveHost(root: root)
+    }
+
+    public func apply(_ plan: Planner.Plan) -> [ProvisionAction] {
+        actions = plan.conflicts
+        guard case .success(let top) = root.handle() else {
+            actions.append(.conflict("/", "the root cannot be opened", line: nil))
+            return actions
+        }
+        directories["/"] = top
+        let creatable = Set(plan.targets.filter(\.creates).map(\.path))
+        for target in plan.targets {
+            apply(target, creatable: creatable)
+        }
+        return actions
+    }
+
+    private func record(_ target: ProvisionTarget, _ kind: ProvisionAction.Kind, before: String?, after: String?,
+                        _ result: Result<Void, HostError>, _ message: String) {
+        switch result {
+        case .success:
+            actions.append(ProvisionAction(path: target.path, kind: kind, before: before, after: after, status: .done,
+                                           message: message, line: target.line))
+        case .failure(let error):
+            actions.append(ProvisionAction(path: target.path, kind: kind, before: before, after: after, status: .failed,
+                                           message: "\(message) failed: \(error)", line: target.line))
+        }
+    }
+
+    private func conflict(_ target: ProvisionTarget, _ message: String) {
+        actions.append(.conflict(target.path, message, line: target.line))
+    }
+
+    /// The open directory at `path`, reached without following links; nil after recording why not.
+    private func directory(_ path: String, for target: ProvisionTarget, creatable: Set<String>) -> PathHandle? {
+        if let open = directories[path] { return open }
+        let components = path.split(separator: "/")
+        let parentPath = components.count <= 1 ? "/" : "/" + components.dropLast().joined(separator: "/")
+        guard let parent = directory(parentPath, for: target, creatable: creatable) else { return nil }
+        let name = String(components.last!)
+        switch parent.child(name) {
+        case .success(let handle):
+            guard case .success(let status) = handle.status() else {
+                conflict(target, "\(path) cannot be inspected")
+                return nil
+            }
+            guard status.kind == .directory else {
+                conflict(target, "\(path) is a \(status.kind.rawValue), not a directory; provisioning never follows symbolic links (left untouched)")
+                return nil
+            }
+            directories[path] = handle
+            return handle
+        case .failure(let error) where error.isNotFound && creatable.contains(path):
+            // A parent created on the way, as mkdir -p would: root-owned, 0755.
+            switch parent.makeDirectory(name) {
+            case .success(let handle):
+                _ = handle.changeMode(0o755)
+                actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .done,
+                                               message: "created parent directory", line: nil))
+                directories[path] = handle
+                return handle
+            case .failure(let error):
+                conflict(target, "cannot create \(path): \(error)")
+                return nil
+            }
+        case .failure(let error):
+            conflict(target, "\(path) cannot be opened: \(error)")
+            return nil
+        }
+    }
+
+    private func apply(_ target: ProvisionTarget, creatable: Set<String>) {
+        let components = target.path.split(separator: "/")
+        guard let name = components.last.map(String.init) else { return }
+        let parentPath = components.count <= 1 ? "/" : "/" + components.dropLast().joined(separator: "/")
+        if target.isImplicitParent {
+            _ = directory(target.path, for: target, creatable: creatable)
+            return
+        }
+        guard let parent = directory(parentPath, for: target, creatable: creatable) else { return }
+        var created = false
+        let handle: PathHandle
+        switch parent.child(name) {
+        case .success(let opened):
+            handle = opened
+        case .failure(let error) where error.isNotFound && target.creates:
+            switch parent.makeDirectory(name) {
+            case .success(let made):
+                handle = made
+                created = true
+            case .failure(let error):
+                conflict(target, "cannot create: \(error)")
+                return
+            }
+        case .failure(let error) where error.isNotFound:
+            if case .file(required: false) = target.kind { return }
+            conflict(target, "does not exist; provisioning never creates files, keys or create = false directories")
+            return
+        case .failure(let error):
+            conflict(target, "cannot be opened: \(error)")
+            return
+        }
+        guard case .success(let status) = handle.status() else {
+            conflict(target, "cannot be inspected")
+            return
+        }
+        switch target.kind {
+        case _ where status.kind == .symbolicLink:
+            conflict(target, "is a symbolic link; provisioning never follows symbolic links (left untouched)")
+            return
+        case .directory where status.kind != .directory:
+            conflict(target, "is a \(status.kind.rawValue) where a directory is expected (left untouched)")
+            return
+        case .file where status.kind != .regular:
+            conflict(target, "is a \(status.kind.rawValue) where a regular file is expected (left untouched)")
+            return
+        case .file where status.linkCount > 1:
+            conflict(target, "has \(status.linkCount) hard links; provisioning never changes a hard-linked file (left untouched)")
+            return
+        default:
+            break
+        }
+        if created {
+            actions.append(ProvisionAction(path: target.path, kind: .create, after: "directory \(target.description)",
+                                           status: .done, message: "created directory", line: target.line))
+            directories[target.path] = handle
+        } else if status.kind == .directory {
+            directories[target.path] = handle
+        }
+        bringInLine(handle, target, status, created: created)
+    }
+
+    /// Owner, group, mode, then ACL, each read back from the descriptor first. Before a chown
+    /// the mode is narrowed to the bits old and new share, so no one gains access in between;
+    /// the final mode comes after the chown (which can clear setgid).
+    private func bringInLine(_ handle: PathHandle, _ target: ProvisionTarget, _ status: FileStatus, created: Bool) {
+        let current = UInt32(status.permissions.rawValue)
+        let wantUser = target.owner.map(\.id).flatMap { $0 == status.userID ? nil : $0 }
+        let wantGroup = target.group.map(\.id).flatMap { $0 == status.groupID ? nil : $0 }
+        if wantUser != nil || wantGroup != nil {
+            let shared = current & (target.mode?.rawValue ?? current) & 0o777
+            if shared != current { _ = handle.changeMode(shared) }
+            let result = handle.changeOwner(userID: wantUser, groupID: wantGroup)
+            if !created {
+                if let user = wantUser {
+                    record(target, .chown, before: names.user(id: status.userID)?.name ?? String(status.userID), after: target.owner?.name ?? String(user), result, "changed owner")
+                }
+                if let group = wantGroup {
+                    record(target, .chgrp, before: names.group(id: status.groupID)?.name ?? String(status.groupID), after: target.group?.name ?? String(group), result, "changed group")
+                }
+            }
+        }
+        if let mode = target.mode, mode.rawValue != current {
+            // The narrowing before a chown may already have reached the final mode.
+            var result: Result<Void, HostError> = .success(())
+            if case .success(let now) = handle.status(), UInt32(now.permissions.rawValue) != mode.rawValue {
+                result = handle.changeMode(mode.rawValue)
+            }
+            if !created || result.isFailure {
+                record(target, .chmod, before: FileMode(rawValue: current).description, after: mode.description, result, "changed mode")
+            }
+        }
+        for isDefault in [false, true] {
+            let wanted = target.acl.filter { $0.isDefault == isDefault }.map(\.entry)
+            guard !wanted.isEmpty else { continue }
+            let kind: AccessControlList.Kind = isDefault ? .default : .access
+            let present = (try? handle.accessControlList(kind).get()) ?? AccessControlList(entries: [])
+            let observed = LiveHost.list(present)
+            guard !Planner.satisfies(observed, wanted) else { continue }
+            let merged = Self.merge(present, wanted, mode: target.mode ?? FileMode(rawValue: current), isDefault: isDefault)
+            record(target, .setfacl, before: present.description, after: merged.description,
+                   handle.setAccessControlList(merged, kind), isDefault ? "set default ACL" : "set ACL")
+        }
+    }
+
+    /// The present list with the wanted entries replacing their namesakes, and the mask
+    /// recalculated as the union of the group class (as setfacl(1) does) unless one is wanted.
+    static func merge(_ present: AccessControlList, _ wanted: [AccessList.Entry], mode: FileMode, isDefault: Bool) -> AccessControlList {
+        func hostTag(_ tag: AccessList.Tag) -> AccessControlList.Tag {
+            switch tag {
+            case .owner: .userOwner
+            case .user(let id): .user(id)
+            case .owningGroup: .groupOwner
+            case .group(let id): .group(id)
+            case .mask: .mask
+            case .other: .other
+            }
+        }
+        var entries = present.entries
+        if entries.isEmpty || isDefault && !entries.contains(where: { $0.tag == .userOwner }) {
+            entries = [
+                .init(tag: .userOwner, permissions: UInt8((mode.rawValue >> 6) & 7)),
+                .init(tag: .groupOwner, permissions: UInt8((mode.rawValue >> 3) & 7)),
+                .init(tag: .other, permissions: UInt8(mode.rawValue & 7)),
+            ]
+        }
+        for entry in wanted {
+            let tag = hostTag(entry.tag)
+            entries.removeAll { $0.tag == tag }
+            entries.append(.init(tag: tag, permissions: entry.rights.rawValue))
+        }
+        if !wanted.contains(where: { $0.tag == .mask }) {
+            entries.removeAll { $0.tag == .mask }
+            let groupClass = entries.filter {
+                switch $0.tag { case .user, .group, .groupOwner: true; default: false }
+            }
+            if groupClass.contains(where: { if case .groupOwner = $0.tag { false } else { true } }) {
+                entries.append(.init(tag: .mask, permissions: groupClass.reduce(0) { $0 | $1.permissions }))
+            }
+        }
+        return AccessControlList(entries: entries)
+    }
+}
+
+extension Result {
+    var isFailure: Bool { if case .failure = self { true } else { false } }
+}

@@ -1,0 +1,276 @@
+import Contract
+
+/// Turns a contract and what the host shows into the targets to bring in line and the changes
+/// that takes: parents first, conflicts named with what to do. Reads the host only through
+/// ``ObservedHost``; changes nothing.
+public struct Planner {
+    public let contract: Contract
+    public let environment: ResolvedEnvironment
+    public let host: any ObservedHost
+
+    public init(contract: Contract, environment: ResolvedEnvironment, host: any ObservedHost) {
+        self.contract = contract
+        self.environment = environment
+        self.host = host
+    }
+
+    public struct Plan: Sendable {
+        public var targets: [ProvisionTarget]
+        /// The changes expected, and conflicts found while planning.
+        public var actions: [ProvisionAction]
+        /// Conflicting paths: their targets are left out of `targets`.
+        public var conflicts: [ProvisionAction] { actions.filter { $0.status == .conflict } }
+    }
+
+    public func plan() -> Plan {
+        var conflicts: [ProvisionAction] = []
+        var declared: [ProvisionTarget] = []
+
+        func resolve(_ template: Template, _ context: EntryContext) -> String? {
+            if context.condition.unmetReason({ environment.value(of: $0) }) != nil { return nil }
+            switch environment.resolve(template) {
+            case .success(let path): return normalise(path)
+            case .failure(let missing):
+                conflicts.append(.conflict(
+                    template.source, "depends on ${\(missing.variable)}, which is not set; set it, then provision again",
+                    line: context.line))
+                return nil
+            }
+        }
+        func account(_ template: Template?, isGroup: Bool, path: String, line: Int) -> (Account?, Bool) {
+            guard let template else { return (nil, true) }
+            guard case .success(let name) = environment.resolve(template) else {
+                conflicts.append(.conflict(path, "\(isGroup ? "group" : "owner") \(template.source) cannot be resolved", line: line))
+                return (nil, false)
+            }
+            if let id = UInt32(name) { return (Account(name: name, id: id), true) }
+            if let found = isGroup ? host.group(named: name) : host.user(named: name) { return (found, true) }
+            let command = isGroup ? "groupadd --system \(name)" : "useradd --system \(name)"
+            conflicts.append(.conflict(
+                path, "\(isGroup ? "group" : "user") '\(name)' does not exist in \(host.accountOrigin); create it (\(command)), then provision again",
+                line: line))
+            return (nil, false)
+        }
+        func add(_ path: String, _ kind: ProvisionTarget.Kind, owner: Template?, group: Template?, mode: FileMode?,
+                 acl: [AccessControlEntry], line: Int) {
+            let (ownerAccount, ownerOK) = account(owner, isGroup: false, path: path, line: line)
+            let (groupAccount, groupOK) = account(group, isGroup: true, path: path, line: line)
+            var entries: [(Bool, AccessList.Entry)] = []
+            var aclOK = true
+            for entry in acl {
+                let tag: AccessList.Tag?
+                switch (entry.tag, entry.qualifier) {
+                case (.user, nil): tag = .owner
+                case (.user, let name?): tag = (UInt32(name) ?? host.user(named: name)?.id).map { .user($0) }
+                case (.group, nil): tag = .owningGroup
+                case (.group, let name?): tag = (UInt32(name) ?? host.group(named: name)?.id).map { .group($0) }
+                case (.mask, _): tag = .mask
+                case (.other, _): tag = .other
+                }
+                guard let tag else {
+                    conflicts.append(.conflict(path, "ACL entry \(entry) names '\(entry.qualifier ?? "")', which does not exist in \(host.accountOrigin)", line: line))
+                    aclOK = false
+                    continue
+                }
+                entries.append((entry.isDefault, AccessList.Entry(tag: tag, rights: entry.rights)))
+            }
+            guard ownerOK, groupOK, aclOK, !declared.contains(where: { $0.path == path }) else { return }
+            declared.append(ProvisionTarget(
+                path: path, kind: kind, owner: ownerAccount, group: groupAccount, mode: mode, acl: entries, line: line))
+        }
+
+        for entry in contract.directories {
+            guard let base = resolve(entry.path, entry.context) else { continue }
+            for path in [base] + entry.subdirs.map({ normalise(base + "/" + $0) }) {
+                add(path, .directory(create: entry.create), owner: entry.owner, group: entry.group, mode: entry.mode,
+                    acl: entry.acl, line: entry.context.line)
+            }
+        }
+        for entry in contract.files {
+            guard let path = resolve(entry.path, entry.context) else { continue }
+            add(path, .file(required: entry.required), owner: entry.owner, group: entry.group, mode: entry.mode, acl: [], line: entry.context.line)
+        }
+        for entry in contract.keys {
+            guard let path = resolve(entry.path, entry.context) else { continue }
+            add(path, .file(required: true), owner: entry.owner, group: entry.group, mode: entry.mode, acl: [], line: entry.context.line)
+        }
+
+        // Parents no entry declares, for the directories provisioning creates.
+        var targets = declared
+        let known = Set(declared.map(\.path))
+        var implicit = Set<String>()
+        for target in declared where target.creates {
+            var prefix = ""
+            for component in target.path.split(separator: "/").dropLast() {
+                prefix += "/" + component
+                if !known.contains(prefix) && implicit.insert(prefix).inserted {
+                    targets.append(ProvisionTarget(path: prefix, kind: .directory(create: true), acl: []))
+                }
+            }
+        }
+        targets.sort { Self.precedes($0.path, $1.path) }
+
+        // What each target needs, judged from the host as it is now.
+        var actions = conflicts
+        var blocked = Set(conflicts.map(\.path))
+        var creating = Set<String>()
+        var kept: [ProvisionTarget] = []
+        for target in targets {
+            if let reason = obstacle(for: target, creating: creating, blocked: blocked) {
+                actions.append(.conflict(target.path, reason, line: target.line))
+                blocked.insert(target.path)
+                continue
+            }
+            let expected = changes(for: target, creating: creating)
+            if expected.contains(where: { $0.kind == .create }) { creating.insert(target.path) }
+            if let conflict = expected.first(where: { $0.status == .conflict }) {
+                actions.append(conflict)
+                blocked.insert(target.path)
+                continue
+            }
+            actions += expected
+            kept.append(target)
+        }
+        return Plan(targets: kept, actions: actions)
+    }
+
+    /// Parents before children, then by name.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let pa = a.split(separator: "/"), pb = b.split(separator: "/")
+        for (x, y) in zip(pa, pb) where x != y { return x < y }
+        return pa.count < pb.count
+    }
+
+    /// Why a target cannot be reached without following a link, if it cannot.
+    func obstacle(for target: ProvisionTarget, creating: Set<String>, blocked: Set<String>) -> String? {
+        var prefix = ""
+        for component in target.path.split(separator: "/").dropLast() {
+            prefix += "/" + component
+            if blocked.contains(prefix) { return "its parent \(prefix) is in conflict; left untouched" }
+            if creating.contains(prefix) { continue }
+            switch host.inspect(prefix, followFinal: false) {
+            case .present(let facts) where facts.kind == .directory: continue
+            case .present(let facts) where facts.kind == .symbolicLink:
+                return "its parent \(prefix) is a symbolic link; provisioning never follows symbolic links: declare the real path, or replace the link with a directory"
+            case .present(let facts):
+                return "its parent \(prefix) is a \(facts.kind.rawValue), not a directory; move it aside, then provision again"
+            case .missing, .danglingLink:
+                return "its parent \(prefix) does not exist and is not created here (create = false or not declared)"
+            case .unreadable(let reason):
+                return "its parent \(prefix) cannot be inspected: \(reason)"
+            }
+        }
+        return nil
+    }
+
+    /// The changes that bring one reachable target in line (or the conflict that prevents it).
+    func changes(for target: ProvisionTarget, creating: Set<String>) -> [ProvisionAction] {
+        let parentCreated = creating.contains(String(target.path.split(separator: "/").dropLast().joined(separator: "/")).withLeadingSlash)
+        let state: PathState = parentCreated ? .missing : host.inspect(target.path, followFinal: false)
+        let line = target.line
+        switch (state, target.kind) {
+        case (.missing, .directory(create: true)):
+            let after = target.isImplicitParent ? "directory root:root 0755" : "directory \(target.description)"
+                + (target.acl.isEmpty ? "" : " acl " + Self.describe(target.acl))
+            return [ProvisionAction(path: target.path, kind: .create, after: after, status: .planned,
+                                    message: target.isImplicitParent ? "create parent directory" : "create directory", line: line)]
+        case (.missing, .directory(create: false)):
+            return [.conflict(target.path, "does not exist and create = false: mount or create it, then provision again", line: line)]
+        case (.missing, .file(required: true)):
+            return [.conflict(target.path, "does not exist; provisioning never creates files or keys: install it, then provision again", line: line)]
+        case (.missing, .file(required: false)):
+            return []
+        case (.danglingLink, _):
+            return [.conflict(target.path, "is a symbolic link; provisioning never follows symbolic links (left untouched)", line: line)]
+        case (.unreadable(let reason), _):
+            return [.conflict(target.path, "cannot be inspected: \(reason)", line: line)]
+        case (.present(let facts), _):
+            if facts.kind == .symbolicLink {
+                return [.conflict(target.path, "is a symbolic link; provisioning never follows symbolic links: replace it with the real \(target.creates || target.kind == .directory(create: false) ? "directory" : "file") (left untouched)", line: line)]
+            }
+            switch target.kind {
+            case .directory where facts.kind != .directory:
+                return [.conflict(target.path, "is a \(facts.kind.rawValue) where a directory is expected; move it aside, then provision again (left untouched)", line: line)]
+            case .file where facts.kind != .regular:
+                return [.conflict(target.path, "is a \(facts.kind.rawValue) where a regular file is expected (left untouched)", line: line)]
+            case .file where facts.linkCount > 1:
+                return [.conflict(target.path, "has \(facts.linkCount) hard links; provisioning never changes a hard-linked file (left untouched)", line: line)]
+            default:
+                break
+            }
+            if target.isImplicitParent { return [] }
+            return metadataChanges(target, facts)
+        default:
+            return []
+        }
+    }
+
+    func metadataChanges(_ target: ProvisionTarget, _ facts: PathFacts) -> [ProvisionAction] {
+        var actions: [ProvisionAction] = []
+        let name = { (id: UInt32, isGroup: Bool) -> String in
+            (isGroup ? host.group(id: id)?.name : host.user(id: id)?.name) ?? String(id)
+        }
+        if let owner = target.owner, owner.id != facts.userID {
+            actions.append(ProvisionAction(path: target.path, kind: .chown, before: name(facts.userID, false), after: owner.name,
+                                           status: .planned, message: "change owner", line: target.line))
+        }
+        if let group = target.group, group.id != facts.groupID {
+            actions.append(ProvisionAction(path: target.path, kind: .chgrp, before: name(facts.groupID, true), after: group.name,
+                                           status: .planned, message: "change group", line: target.line))
+        }
+        if let mode = target.mode, mode != facts.mode {
+            actions.append(ProvisionAction(path: target.path, kind: .chmod, before: facts.mode.description, after: mode.description,
+                                           status: .planned, message: "change mode", line: target.line))
+        }
+        if !target.acl.isEmpty {
+            for isDefault in [false, true] where target.acl.contains(where: { $0.isDefault == isDefault }) {
+                let current = (try? host.accessList(of: target.path, isDefault: isDefault).get()) ?? AccessList(entries: [])
+                let wanted = target.acl.filter { $0.isDefault == isDefault }.map(\.entry)
+                if !Self.satisfies(current, wanted) {
+                    actions.append(ProvisionAction(
+                        path: target.path, kind: .setfacl, before: Self.describe(current.entries),
+                        after: Self.describe(wanted.map { (isDefault, $0) }), status: .planned,
+                        message: isDefault ? "add default ACL entries" : "add ACL entries", line: target.line))
+                }
+            }
+        }
+        return actions
+    }
+
+    /// Every wanted entry present with exactly its rights, and none limited by the mask.
+    public static func satisfies(_ list: AccessList, _ wanted: [AccessList.Entry]) -> Bool {
+        wanted.allSatisfy { entry in
+            guard list.rights(of: entry.tag) == entry.rights else { return false }
+            switch entry.tag {
+            case .user, .group, .owningGroup:
+                guard let mask = list.mask else { return entry.tag == .owningGroup }
+                return entry.rights.intersection(mask) == entry.rights
+            default: return true
+            }
+        }
+    }
+
+    static func describe(_ entries: [(isDefault: Bool, entry: AccessList.Entry)]) -> String {
+        entries.map { (isDefault, entry) in (isDefault ? "default:" : "") + describe(entry) }.joined(separator: ",")
+    }
+
+    static func describe(_ entries: [AccessList.Entry]) -> String {
+        entries.map(describe).joined(separator: ",")
+    }
+
+    static func describe(_ entry: AccessList.Entry) -> String {
+        let tag = switch entry.tag {
+        case .owner: "user:"
+        case .user(let id): "user:\(id)"
+        case .owningGroup: "group:"
+        case .group(let id): "group:\(id)"
+        case .mask: "mask:"
+        case .other: "other:"
+        }
+        return "\(tag):\(entry.rights)"
+    }
+}
+
+extension String {
+    var withLeadingSlash: String { hasPrefix("/") ? self : "/" + self }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Contract
+import Provision
+
+struct Provision: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the contract's directories and bring declared paths' metadata in line.",
+        discussion: """
+            Never creates a file or a key, never writes content, never deletes, never follows a symbolic link. \
+            Exit codes: 0 converged (or, with --dry-run, plan printed), 1 something could not be brought in line, \
+            2 invalid contract or bad usage.
+            """)
+
+    @OptionGroup var contract: ContractArgument
+    @OptionGroup var host: HostOptions
+
+    @Flag(help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    @Option(help: "The output format.")
+    var format: ProvisionFormat = .text
+
+    func run() throws {
+        let loaded = try contract.load()
+        let outcome: ProvisionOutcome
+        do {
+            outcome = try Provisioner(contract: loaded, root: host.root, environmentFile: host.envFile).run(dryRun: dryRun)
+        } catch {
+            FileHandleStream.standardError.write("hostcontract: \(error)\n")
+            throw ExitCode(2)
+        }
+        FileHandleStream.standardOutput.write(format.render(outcome))
+        if !outcome.converged { throw ExitCode(1) }
+    }
+}

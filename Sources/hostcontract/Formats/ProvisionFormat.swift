@@ -1,0 +1,66 @@
+import ArgumentParser
+import Contract
+import Provision
+
+/// How `provision` reports its plan or its changes.
+enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+
+    func render(_ outcome: ProvisionOutcome) -> String {
+        switch self {
+        case .text: Self.text(outcome)
+        case .json: Self.json(outcome)
+        }
+    }
+
+    static func text(_ outcome: ProvisionOutcome) -> String {
+        var text = ""
+        for action in outcome.actions {
+            switch action.status {
+            case .conflict:
+                text += "CONFLICT \(action.path): \(action.message)\n"
+            case .failed:
+                text += "FAILED   \(action.path): \(action.message)\n"
+            case .planned, .done:
+                let change = [action.before, action.after].compactMap { $0 }.joined(separator: " -> ")
+                text += "\(action.kind.rawValue.padding(8)) \(action.path)  \(change)\n"
+            }
+        }
+        let verb = outcome.dryRun ? "would make" : "made"
+        if outcome.changes == 0 && outcome.converged {
+            text += "provision: nothing to change; \(outcome.paths) declared paths in line\n"
+        } else {
+            text += "provision: \(verb) \(outcome.changes) \(outcome.changes == 1 ? "change" : "changes")"
+            if outcome.conflicts > 0 { text += ", \(outcome.conflicts) \(outcome.conflicts == 1 ? "conflict" : "conflicts") left untouched" }
+            if outcome.failures > 0 { text += ", \(outcome.failures) failed" }
+            text += "\n"
+        }
+        return text
+    }
+
+    static func json(_ outcome: ProvisionOutcome) -> String {
+        let actions = outcome.actions.map { action -> JSONValue in
+            var fields: [(String, JSONValue)] = [
+                ("path", .string(action.path)), ("action", .string(action.kind.rawValue)),
+                ("status", .string(action.status.rawValue)), ("message", .string(action.message)),
+            ]
+            if let before = action.before { fields.append(("before", .string(before))) }
+            if let after = action.after { fields.append(("after", .string(after))) }
+            if let line = action.line { fields.append(("line", .number(line))) }
+            return .object(fields)
+        }
+        let document = JSONValue.object([
+            ("contract", .string(outcome.contract)), ("root", .string(outcome.root)),
+            ("dry_run", .bool(outcome.dryRun)), ("converged", .bool(outcome.converged)),
+            ("changes", .number(outcome.changes)), ("conflicts", .number(outcome.conflicts)),
+            ("failures", .number(outcome.failures)), ("actions", .array(actions)),
+        ])
+        return document.rendered(indent: "") + "\n"
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
