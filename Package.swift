@@ -48,5 +48,6 @@ let package = Package(
         .testTarget(name: "ContractTests", dependencies: ["Contract", "TestSupport"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ProvisionTests", dependencies: ["Provision", "Contract", "Host", "TestSupport"]),
     ]
 )

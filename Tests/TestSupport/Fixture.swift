@@ -188,3 +188,33 @@ public func runWithInput(_ executable: String, _ arguments: [String], input: Str
         status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
         standardError: String(decoding: errorData, as: UTF8.self))
 }
+
+/// An lx-annotate root as an image has it before provisioning: the accounts, the mount point and
+/// the vault that must already exist, the environment file, and the keys with wrong metadata.
+public final class EmptyRoot: @unchecked Sendable {
+    public let directory = TemporaryDirectory("empty-root")
+    public var path: String { directory.path }
+
+    public init() throws {
+        let sample = try SampleRoot()
+        let script = """
+            set -e
+            r='\(directory.path)'
+            s='\(sample.path)'
+            mkdir -p "$r/etc/secrets/vault" "$r/var/lib/lx-annotate/data"
+            cp "$s/etc/passwd" "$s/etc/group" "$r/etc/"
+            chown 990:990 "$r/var/lib/lx-annotate/data"
+            cp "$s/var/lib/lx-annotate/.env.systemd" "$r/var/lib/lx-annotate/.env.systemd"
+            head -c 48 /dev/urandom > "$r/etc/secrets/vault/lx-annotate-master.key"
+            head -c 48 /dev/urandom > "$r/etc/secrets/vault/lx-annotate-luks.key"
+            chmod 0644 "$r/etc/secrets/vault/lx-annotate-master.key" "$r/etc/secrets/vault/lx-annotate-luks.key"
+            """
+        let outcome = try run("/bin/sh", ["-c", script])
+        guard outcome.status == 0 else { throw FixtureError(message: outcome.all) }
+    }
+}
+
+/// Every path under `directory` with its mode, owner, group and ctime, for "nothing changed".
+public func snapshot(_ directory: String) throws -> String {
+    try run("/usr/bin/find", [directory, "-printf", "%p %m %U %G %C@ %s\\n"]).standardOutput
+}

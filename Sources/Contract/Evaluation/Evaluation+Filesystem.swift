@@ -24,7 +24,7 @@ extension Evaluation {
                         ? creationCommand(path, entry)
                         : "mount or create \(host.operatorPath(path)) (create = false: provisioning does not create it)")
             }
-            checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
+            checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.effectiveMode)
             checkAccessControlList(&recorder, entry.acl, path: path, present: facts != nil)
             results += recorder.results
         }

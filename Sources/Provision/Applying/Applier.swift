@@ -183,7 +183,11 @@ public final class Applier {
             let present = (try? handle.accessControlList(kind).get()) ?? AccessControlList(entries: [])
             let observed = LiveHost.list(present)
             guard !Planner.satisfies(observed, wanted) else { continue }
-            let merged = Self.merge(present, wanted, mode: target.mode ?? FileMode(rawValue: current), isDefault: isDefault)
+            var wantedWithGroup = wanted
+            if !isDefault, let rights = target.owningGroupRights, !wanted.contains(where: { $0.tag == .owningGroup }) {
+                wantedWithGroup.append(AccessList.Entry(tag: .owningGroup, rights: rights))
+            }
+            let merged = Self.merge(present, wantedWithGroup, mode: target.mode ?? FileMode(rawValue: current), isDefault: isDefault)
             record(target, .setfacl, before: present.description, after: merged.description,
                    handle.setAccessControlList(merged, kind), isDefault ? "set default ACL" : "set ACL")
         }

@@ -52,7 +52,7 @@ public struct Planner {
             return (nil, false)
         }
         func add(_ path: String, _ kind: ProvisionTarget.Kind, owner: Template?, group: Template?, mode: FileMode?,
-                 acl: [AccessControlEntry], line: Int) {
+                 acl: [AccessControlEntry], line: Int, owningGroupRights: AccessRights? = nil) {
             let (ownerAccount, ownerOK) = account(owner, isGroup: false, path: path, line: line)
             let (groupAccount, groupOK) = account(group, isGroup: true, path: path, line: line)
             var entries: [(Bool, AccessList.Entry)] = []
@@ -75,15 +75,18 @@ public struct Planner {
                 entries.append((entry.isDefault, AccessList.Entry(tag: tag, rights: entry.rights)))
             }
             guard ownerOK, groupOK, aclOK, !declared.contains(where: { $0.path == path }) else { return }
-            declared.append(ProvisionTarget(
-                path: path, kind: kind, owner: ownerAccount, group: groupAccount, mode: mode, acl: entries, line: line))
+            var target = ProvisionTarget(
+                path: path, kind: kind, owner: ownerAccount, group: groupAccount, mode: mode, acl: entries, line: line)
+            target.owningGroupRights = owningGroupRights
+            declared.append(target)
         }
 
         for entry in contract.directories {
             guard let base = resolve(entry.path, entry.context) else { continue }
             for path in [base] + entry.subdirs.map({ normalise(base + "/" + $0) }) {
-                add(path, .directory(create: entry.create), owner: entry.owner, group: entry.group, mode: entry.mode,
-                    acl: entry.acl, line: entry.context.line)
+                add(path, .directory(create: entry.create), owner: entry.owner, group: entry.group, mode: entry.effectiveMode,
+                    acl: entry.acl, line: entry.context.line,
+                    owningGroupRights: entry.mode.map { AccessRights(rawValue: UInt8(($0.rawValue >> 3) & 7)) })
             }
         }
         for entry in contract.files {

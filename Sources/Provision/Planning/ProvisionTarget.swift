@@ -13,7 +13,10 @@ public struct ProvisionTarget: Sendable {
     public var kind: Kind
     public var owner: Account?
     public var group: Account?
+    /// The mode to set (with an ACL, its group bits are the mask).
     public var mode: FileMode?
+    /// The owning group's own rights (the ACL's group:: entry), where they differ from the mask.
+    public var owningGroupRights: AccessRights?
     /// ACL entries that must be present (access and default).
     public var acl: [(isDefault: Bool, entry: AccessList.Entry)]
     /// The contract line that declares it; nil for a parent created on the way.
