@@ -32,7 +32,13 @@ struct CheckCommandTests {
         root.remove("/var/lib/lx-annotate/data/import/sap_import")
         let (outcome, report) = try check(root)
         #expect(outcome.status == 1)
-        #expect(report.failures == ["directory /var/lib/lx-annotate/data/import/sap_import exists"])
+        // The watcher's access to it fails with it.
+        #expect(report.failures == [
+            "directory /var/lib/lx-annotate/data/import/sap_import exists",
+            "access /var/lib/lx-annotate/data/import/sap_import read",
+            "access /var/lib/lx-annotate/data/import/sap_import write",
+            "access /var/lib/lx-annotate/data/import/sap_import execute",
+        ])
         let finding = try #require(report.results(subject: "/var/lib/lx-annotate/data/import/sap_import", check: "exists").first)
         #expect(finding["fix"] as? String == "install -d -m 0770 -o lx-annotate -g lx-annotate \(root.path)/var/lib/lx-annotate/data/import/sap_import")
         #expect(finding["line"] as? Int != nil)
@@ -57,7 +63,10 @@ struct CheckCommandTests {
         let (outcome, report) = try check(root)
         #expect(outcome.status == 1)
         let key = "key /etc/secrets/vault/lx-annotate-master.key"
-        #expect(report.failures == ["\(key) group", "\(key) mode"])
+        // The consequence the guides describe: the service user cannot read it (PermissionError).
+        #expect(report.failures == ["\(key) group", "\(key) mode", "access /etc/secrets/vault/lx-annotate-master.key read"])
+        let access = try #require(report.results(subject: "/etc/secrets/vault/lx-annotate-master.key", check: "read").first { $0["kind"] as? String == "access" && $0["status"] as? String == "fail" })
+        #expect(access["message"] as? String == "lx-annotate cannot read /etc/secrets/vault/lx-annotate-master.key: other has ---, and lx-annotate is not in group root")
         let group = try #require(report.results(subject: "/etc/secrets/vault/lx-annotate-master.key", check: "group").first)
         #expect(group["actual"] as? String == "root")
         #expect((group["message"] as? String)?.contains("root:root 0400 breaks EncryptedStorage") == true)
@@ -91,7 +100,7 @@ struct CheckCommandTests {
         let root = try SampleRoot()
         root.setVariable("STORAGE_DIR", "/srv/storage")
         // The storage directory itself is in order where it now points; only the boundary is broken.
-        let made = try run("/bin/sh", ["-c", "mkdir -p '\(root.path)/srv/storage' && chown 990:990 '\(root.path)/srv/storage' && chmod 0750 '\(root.path)/srv/storage'"])
+        let made = try run("/bin/sh", ["-c", "mkdir -p '\(root.path)/srv/storage/streamable' && chown -R 990:990 '\(root.path)/srv/storage' && chmod -R 0750 '\(root.path)/srv/storage'"])
         #expect(made.status == 0)
         let (outcome, report) = try check(root)
         #expect(outcome.status == 1)

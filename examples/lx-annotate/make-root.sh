@@ -32,6 +32,7 @@ dir /var/lib/lx-annotate 0750 $svc $svc
 dir /var/lib/lx-annotate/data 0750 $svc $svc
 dir /var/lib/lx-annotate/data/storage 0750 $svc $svc
 dir /var/lib/lx-annotate/data/storage/videos 0750 $svc $svc
+dir /var/lib/lx-annotate/data/storage/streamable 0750 $svc $svc
 dir /var/lib/lx-annotate/data/import 0770 $svc $svc
 for sub in video_import report_import preanonymized_import sap_import sap_import_processed sap_import_failed; do
     dir "/var/lib/lx-annotate/data/import/$sub" 0770 $svc $svc
