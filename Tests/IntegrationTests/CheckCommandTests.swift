@@ -239,3 +239,42 @@ struct CheckCommandTests {
         #expect((key["message"] as? String)?.hasPrefix("/etc/secrets/vault/lx-annotate-master.key cannot be inspected: permission denied") == true)
     }
 }
+
+/// What `[[access]]` findings say, on sample roots.
+@Suite(.enabled(if: runningAsRoot, "building sample roots needs chown"))
+struct AccessFindingTests {
+    func report(_ root: SampleRoot) throws -> JSONReportView {
+        try JSONReportView(try hostcontract("check", "contracts/lx-annotate.toml", "--root", root.path, "--only", "access", "--format", "json").standardOutput)
+    }
+
+    @Test func nginxOutOfTheServiceGroupCannotReadProtectedMedia() throws {
+        let root = try SampleRoot()
+        try "root:x:0:\nlx-annotate:x:990:\nnginx:x:991:\nsensitiveServices:x:989:lx-annotate\n"
+            .write(toFile: root.at("/etc/group"), atomically: false, encoding: .utf8)
+        let read = try #require(try report(root).results(subject: "/var/lib/lx-annotate/data/storage", check: "read").first)
+        #expect(read["status"] as? String == "fail")
+        #expect(read["message"] as? String == "nginx cannot read /var/lib/lx-annotate/data/storage: cannot search /var/lib/lx-annotate: other has ---, and nginx is not in group lx-annotate")
+        #expect(read["fix"] as? String == "usermod --root \(root.path) -aG lx-annotate nginx")
+    }
+
+    @Test func accessGrantedThroughOtherFailsVia() throws {
+        let root = try SampleRoot()
+        for path in ["/var/lib/lx-annotate", "/var/lib/lx-annotate/data", "/var/lib/lx-annotate/data/storage"] { root.chmod(path, 0o755) }
+        try "root:x:0:\nlx-annotate:x:990:\nnginx:x:991:\nsensitiveServices:x:989:lx-annotate\n"
+            .write(toFile: root.at("/etc/group"), atomically: false, encoding: .utf8)
+        let view = try report(root)
+        #expect(view.results(subject: "/var/lib/lx-annotate/data/storage", check: "read").first?["status"] as? String == "pass")
+        let via = try #require(view.results(subject: "/var/lib/lx-annotate/data/storage", check: "via").first)
+        #expect(via["status"] as? String == "fail")
+        #expect((via["message"] as? String)?.contains("read is granted through other, not group") == true)
+    }
+
+    @Test func aWritableProtectedRootFailsTheDeny() throws {
+        let root = try SampleRoot()
+        root.chmod("/var/lib/lx-annotate/data/storage", 0o770)
+        let write = try #require(try report(root).results(subject: "/var/lib/lx-annotate/data/storage", check: "write").first)
+        #expect(write["status"] as? String == "fail")
+        #expect(write["message"] as? String == "nginx can write /var/lib/lx-annotate/data/storage: granted through group lx-annotate")
+        #expect(write["fix"] as? String == "chmod g-w \(root.path)/var/lib/lx-annotate/data/storage")
+    }
+}
