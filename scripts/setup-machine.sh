@@ -2,7 +2,7 @@
 # Installs the Debian packages hostcontract builds and tests with: the C libraries it links
 # (libacl, libsystemd, libcryptsetup, OpenSSL) and the tools its tests start.
 set -euo pipefail
-packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev acl util-linux)
+packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev acl util-linux systemd python3-minimal findutils)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
