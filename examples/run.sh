@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a built-in example: build a sample lx-annotate host root in a temporary
 # directory, check it (the contract holds), plant the faults the guides warn about, check again
-# (each reported with its fix). Touches nothing on the real host.
+# (each reported with its fix), let provision repair the metadata, and check again. Touches
+# nothing on the real host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
@@ -27,3 +28,10 @@ status=0
 "$hostcontract" check contracts/lx-annotate.toml --root "$root" || status=$?
 echo "(exit status $status: 0 holds, 1 violations, 2 invalid contract)"
 [ "$status" -eq 1 ]
+
+echo
+echo "== hostcontract provision contracts/lx-annotate.toml --root $root   (repairs what metadata can fix)"
+"$hostcontract" provision contracts/lx-annotate.toml --root "$root"
+echo "== hostcontract check contracts/lx-annotate.toml --root $root --only directory,key,access"
+"$hostcontract" check contracts/lx-annotate.toml --root "$root" --only directory,key,access
+echo "(the environment file is the operator's to edit: LX_ANNOTATE_DATA_DIR still drifts)"

@@ -6,18 +6,6 @@ import Testing
 /// Thousands of mangled contracts: each loads to a contract or to diagnostics with a line inside
 /// the file, never a crash or a hang.
 @Suite struct MutationTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let fragments = [
         "[[", "]]", "[", "]", "{", "}", "\"", "'", "'''", "\"\"\"", "=", "\n", "#", "${", "}", "$${", "\\",
         "mode = 750", "mode = \"9999\"", "when = { X = true }", "[[directory]]", "[[nginx.location]]", "[nginx]",
@@ -29,7 +17,7 @@ import Testing
         let original = try String(
             contentsOf: packageDirectory.appendingPathComponent("contracts/lx-annotate.toml"), encoding: .utf8)
         let seed = UInt64(ProcessInfo.processInfo.environment["HOSTCONTRACT_SEED"] ?? "") ?? 20261122
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var loaded = 0, rejected = 0
         let count = Int(ProcessInfo.processInfo.environment["HOSTCONTRACT_MUTATIONS"] ?? "") ?? 2000
         for iteration in 0..<count {

@@ -12,17 +12,6 @@ import Testing
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"),
     "needs root, setfacl and python3"))
 struct AccessOracleTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Person {
         var name: String
         var uid: Int
@@ -33,7 +22,7 @@ struct AccessOracleTests {
     @Test func theEvaluatorAgreesWithTheKernel() throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["HOSTCONTRACT_ORACLE_SEED"] ?? "")
             ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         let root = TemporaryDirectory("oracle")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root.path)
 

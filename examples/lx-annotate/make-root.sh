@@ -8,6 +8,7 @@ root=${1:?usage: make-root.sh DIR [ROLE]}
 role=${2:-standalone}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
+chmod 0755 "$root"   # an image's / is searchable by everyone
 
 svc=990 nginx=991 sensitive=989
 mkdir -p "$root/etc"
