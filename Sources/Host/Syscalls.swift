@@ -207,6 +207,11 @@ internal func system_readlink(_ dirfd: CInt, _ name: String) -> Result<String, H
     }
 }
 
+/// fnmatch(3).
+internal func system_fnmatch(_ pattern: String, _ name: String, _ flags: CInt) -> CInt {
+    fnmatch(pattern, name, flags)
+}
+
 /// The calling thread's errno.
 internal var system_errno: CInt { errno }
 

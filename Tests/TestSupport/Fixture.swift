@@ -139,6 +139,7 @@ public final class SampleRoot: @unchecked Sendable {
 
 public struct FixtureError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

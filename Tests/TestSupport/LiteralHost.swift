@@ -50,6 +50,14 @@ public final class LiteralHost: ObservedHost {
         return .success(isDefault ? AccessList(entries: []) : AccessList(mode: facts.mode))
     }
 
+    public func text(of path: String) -> Result<String, ObservationError> {
+        contents[path].map { .success($0) } ?? .failure(ObservationError("no such file", isNotFound: true))
+    }
+
+    public func glob(_ pattern: String) -> [String] {
+        contents.keys.filter { $0.hasPrefix(String(pattern.prefix { !"*?[".contains($0) })) }.sorted()
+    }
+
     public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
         walked[path]?.forEach(visit)
         return nil

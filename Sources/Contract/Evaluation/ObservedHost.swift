@@ -9,6 +9,10 @@ public protocol ObservedHost: AnyObject {
     func trace(_ path: String) -> AccessTrace
     /// The access ACL (or a directory's default ACL) of `path`, following symbolic links.
     func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError>
+    /// The text of the regular file at `path` (for configuration files nginx reads).
+    func text(of path: String) -> Result<String, ObservationError>
+    /// The paths matching a glob pattern, as nginx's `include` expands it.
+    func glob(_ pattern: String) -> [String]
     /// Visits every entry below `path` without following symbolic links.
     func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError?
     func user(named name: String) -> Account?

@@ -77,6 +77,14 @@ public final class LiveHost: ObservedHost {
         })
     }
 
+    public func text(of path: String) -> Result<String, ObservationError> {
+        root.contents(of: path)
+            .map { String(decoding: $0, as: UTF8.self) }
+            .mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }
+    }
+
+    public func glob(_ pattern: String) -> [String] { root.glob(pattern) }
+
     public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
         let outcome = root.walk(path) { entry in
             visit(TreeItem(

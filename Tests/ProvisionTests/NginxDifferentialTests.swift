@@ -1,0 +1,110 @@
+import Contract
+import Foundation
+import Host
+import Provision
+import TestSupport
+import Testing
+
+/// For every configuration in the corpus, the directive tree hostcontract reads (directive,
+/// arguments, line, nesting, include expansion) equals what crossplane, the reference nginx
+/// parser, reads.
+@Suite(.enabled(if: crossplaneAvailable, "needs crossplane (pip install crossplane)"))
+struct NginxDifferentialTests {
+    static let edgeCases: [String] = {
+        let directory = packageDirectory.appendingPathComponent("Tests/Fixtures/nginx/edge").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".conf") }.sorted().map { directory + "/" + $0 }
+    }()
+
+    /// Every regular file Debian's nginx package installs under /etc/nginx.
+    static let debianFiles: [String] = {
+        guard let walker = FileManager.default.enumerator(atPath: "/etc/nginx") else { return [] }
+        var files: [String] = []
+        while let name = walker.nextObject() as? String {
+            let path = "/etc/nginx/" + name
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }()
+
+    static let fixtures: [String] = {
+        let directory = packageDirectory.appendingPathComponent("Tests/Fixtures/nginx").path
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [String] = []
+        while let name = walker.nextObject() as? String {
+            if name.hasPrefix("edge/") || !name.hasSuffix(".conf") { continue }
+            files.append(directory + "/" + name)
+        }
+        return files.sorted()
+    }()
+
+    @Test func theCorpusIsThere() {
+        #expect(Self.edgeCases.count >= 6)
+        #expect(Self.debianFiles.contains("/etc/nginx/nginx.conf"), "install Debian's nginx package")
+    }
+
+    @Test(arguments: edgeCases + debianFiles + fixtures)
+    func sameTreeAsCrossplane(_ path: String) throws {
+        let reference = try crossplane(path)
+        let ours = try ourTree(path)
+        #expect(ours.count == reference.count, "files: \(ours.map { $0["file"] as? String ?? "" }) vs \(reference.map { $0["file"] as? String ?? "" })")
+        for (mine, theirs) in zip(ours, reference) {
+            #expect(mine["file"] as? String == theirs["file"] as? String)
+            let a = canonical(mine["parsed"]), b = canonical(theirs["parsed"])
+            if a != b {
+                Issue.record("\(mine["file"] ?? ""): first difference:\n\(firstDifference(a, b))")
+            }
+        }
+    }
+
+    func crossplane(_ path: String) throws -> [[String: Any]] {
+        // The syntax tree alone: crossplane's analyzer would drop directives it thinks out of
+        // context when a snippet (fastcgi_params, mime.types) is read on its own.
+        let script = "import crossplane, json, sys; print(json.dumps(crossplane.parse(sys.argv[1], check_ctx=False, check_args=False)))"
+        let outcome = try run("/usr/bin/env", ["python3", "-c", script, path])
+        guard outcome.status == 0, let json = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any],
+            let config = json["config"] as? [[String: Any]]
+        else { throw FixtureError(message: "crossplane failed on \(path): \(outcome.all)") }
+        return config
+    }
+
+    func ourTree(_ path: String) throws -> [[String: Any]] {
+        let host = LiveHost(root: try RootDirectory(path: "/"))
+        let configuration = NginxConfiguration.load(main: path, read: host.text(of:), glob: host.glob)
+        func convert(_ directives: [NginxDirective]) -> [[String: Any]] {
+            directives.map { directive in
+                var object: [String: Any] = ["directive": directive.name, "line": directive.line, "args": directive.arguments]
+                if let block = directive.block { object["block"] = convert(block) }
+                if let includes = directive.includes { object["includes"] = includes }
+                if let comment = directive.comment { object["comment"] = comment }
+                return object
+            }
+        }
+        return configuration.files.map { ["file": $0.path, "parsed": convert($0.directives)] }
+    }
+
+    /// A stable text form for comparison and for showing where two trees part.
+    func canonical(_ value: Any?) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: value ?? NSNull(), options: [.sortedKeys, .prettyPrinted, .fragmentsAllowed])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func firstDifference(_ a: String, _ b: String) -> String {
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in 0..<max(x.count, y.count) {
+            let left = index < x.count ? String(x[index]) : "<end>", right = index < y.count ? String(y[index]) : "<end>"
+            if left != right {
+                let context = x[max(0, index - 6)..<min(x.count, index)].joined(separator: "\n")
+                return "\(context)\nhostcontract: \(left)\ncrossplane:   \(right)"
+            }
+        }
+        return "none"
+    }
+}
+
+let crossplaneAvailable: Bool = {
+    (try? run("/usr/bin/env", ["python3", "-c", "import crossplane"]).status) == 0
+}()
