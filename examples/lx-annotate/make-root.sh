@@ -2,10 +2,13 @@
 # Builds a sample lx-annotate host root under DIR that satisfies contracts/lx-annotate.toml:
 # its own etc/passwd and etc/group, the runtime tree with the modes the guides observed, the
 # environment file, and the two keys. Touches nothing outside DIR. Needs root for chown.
-#   make-root.sh DIR [ROLE]
+#   make-root.sh DIR [ROLE] [mtls]
+# With "mtls", nginx serves HTTPS and verifies hub client certificates (test certificates are
+# made with openssl), and the environment requires it.
 set -euo pipefail
-root=${1:?usage: make-root.sh DIR [ROLE]}
+root=${1:?usage: make-root.sh DIR [ROLE] [mtls]}
 role=${2:-standalone}
+mtls=${3:-}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 chmod 0755 "$root"   # an image's / is searchable by everyone
@@ -58,6 +61,14 @@ DJANGO_ALLOWED_HOSTS=annotate.example.org
 BASE_URL=https://annotate.example.org
 DJANGO_DB_ENGINE=django.db.backends.postgresql
 ENV
+if [ "$mtls" = mtls ]; then
+    cat >> "$root/var/lib/lx-annotate/.env.systemd" <<ENV
+ENDOREG_HUB_TRANSFER_REQUIRE_SECURE_TRANSPORT=true
+ENDOREG_HUB_TRANSFER_REQUIRE_MTLS=true
+ENDOREG_HUB_TRANSFER_MTLS_META_KEY=HTTP_X_CLIENT_CERT_VERIFIED
+ENDOREG_HUB_TRANSFER_MTLS_META_VALUE=SUCCESS
+ENV
+fi
 chown 0:$svc "$root/var/lib/lx-annotate/.env.systemd"
 chmod 0640 "$root/var/lib/lx-annotate/.env.systemd"
 
@@ -69,3 +80,72 @@ chmod 0640 "$root/etc/secrets/vault/lx-annotate-master.key"
 head -c 64 /dev/urandom > "$root/etc/secrets/vault/lx-annotate-luks.key"
 chown 0:0 "$root/etc/secrets/vault/lx-annotate-luks.key"
 chmod 0400 "$root/etc/secrets/vault/lx-annotate-luks.key"
+
+# nginx: static and media from the runtime root, protected media as an internal location,
+# everything else proxied to Daphne.
+mkdir -p "$root/etc/nginx/conf.d"
+cat > "$root/etc/nginx/nginx.conf" <<'NGINX'
+user nginx;
+worker_processes auto;
+pid /run/nginx-lx-annotate.pid;
+error_log stderr;
+
+events {
+    worker_connections 512;
+}
+
+http {
+    access_log off;
+    include /etc/nginx/conf.d/*.conf;
+}
+NGINX
+if [ "$mtls" = mtls ]; then
+    listen="listen 443 ssl;
+    ssl_certificate /etc/nginx/server.pem;
+    ssl_certificate_key /etc/nginx/server.key;
+    ssl_client_certificate /etc/nginx/hub-ca.pem;
+    ssl_verify_client on;"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=hub test CA" \
+        -keyout "$root/etc/nginx/hub-ca.key" -out "$root/etc/nginx/hub-ca.pem" 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=annotate.example.org" \
+        -keyout "$root/etc/nginx/server.key" -out "$root/etc/nginx/server.pem" 2>/dev/null
+    chmod 0600 "$root/etc/nginx/server.key" "$root/etc/nginx/hub-ca.key"
+else
+    listen="listen 80;"
+fi
+cat > "$root/etc/nginx/conf.d/lx-annotate.conf" <<NGINX
+server {
+    $listen
+    server_name annotate.example.org;
+    client_max_body_size 2g;
+
+    location /static/ {
+        alias /var/lib/lx-annotate/staticfiles/;
+    }
+
+    location /media/ {
+        alias /var/lib/lx-annotate/data/;
+    }
+
+    # Django authorises, then hands the file over with X-Accel-Redirect.
+    location /protected_media/ {
+        internal;
+        alias /var/lib/lx-annotate/data/storage/;
+    }
+
+    location /api/media/hub/transfers/ {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_set_header Host \$host;
+        proxy_set_header X-Client-Cert-Verified \$ssl_client_verify;
+    }
+
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_set_header Host \$host;
+        proxy_set_header X-Forwarded-Proto \$scheme;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade \$http_upgrade;
+        proxy_set_header Connection "upgrade";
+    }
+}
+NGINX

@@ -7,14 +7,6 @@ extension Evaluation {
             recorder.skip(check, key: key, "not checked yet")
             results += recorder.results
         }
-        if includes(.nginx), let nginx = contract.nginx {
-            for location in nginx.locations {
-                pending(location.context, subject: location.path, check: "location", key: "path")
-            }
-            for server in nginx.servers {
-                pending(server.context, subject: nginx.serverName ?? "server", check: "server", key: "directives")
-            }
-        }
         if includes(.encrypted) {
             for entry in contract.encrypted {
                 pending(entry.context, subject: resolvePath(entry.path).path, check: "encrypted", key: "type")

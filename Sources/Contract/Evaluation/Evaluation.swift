@@ -32,6 +32,7 @@ public struct Evaluation {
         if includes(.user) { for entry in contract.users { results += evaluate(entry) } }
         if includes(.group) { for entry in contract.groups { results += evaluate(entry) } }
         if includes(.variable) { for entry in contract.variables { results += evaluate(entry) } }
+        if includes(.nginx) { results += nginxResults() }
         results += pendingResults()
         return redacted(results)
     }

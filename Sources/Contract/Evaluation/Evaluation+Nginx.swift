@@ -1,0 +1,227 @@
+/// `[nginx]`: the configuration nginx reads, its server blocks and locations, the directives
+/// they must carry, alias traversal, and the worker's access to what it serves.
+extension Evaluation {
+    func nginxResults() -> [CheckResult] {
+        guard let nginx = contract.nginx else { return [] }
+        let section = EntryContext(kind: .nginx, line: nginx.line, keyLines: [:])
+        var recorder = Recorder(context: section, subject: nginx.config.source, skipReason: nil)
+        guard case .success(let main) = environment.resolve(nginx.config) else {
+            recorder.skip("config", "config depends on a variable that is not set")
+            return recorder.results
+        }
+        recorder.subject = main
+        let configuration = NginxConfiguration.load(main: main, read: host.text(of:), glob: host.glob)
+        if let first = configuration.files.first, first.directives.isEmpty, let problem = first.problems.first,
+            problem.line == nil
+        {
+            recorder.fail("config", "nginx configuration \(main) \(problem.message)", expected: "readable", actual: "unreadable",
+                          fix: "point [nginx] config at the main nginx.conf")
+            return recorder.results
+        }
+        recorder.pass("config", "read \(configuration.files.count) nginx configuration files from \(main)")
+        for problem in configuration.problems {
+            recorder.fail("syntax", "\(problem.location): \(problem.message)", actual: problem.location,
+                          fix: "fix \(host.operatorPath(problem.file))\(problem.line.map { " at line \($0)" } ?? "")")
+        }
+        var results = recorder.results
+
+        let servers = configuration.main.filter { $0.name == "http" }
+            .flatMap { configuration.expanded($0.block ?? []) }.filter { $0.name == "server" }
+        let selected = servers.filter { server in
+            guard let name = nginx.serverName else { return true }
+            return configuration.expanded(server.block ?? []).contains { $0.name == "server_name" && Self.serves($0.arguments, name) }
+        }
+        let scope = nginx.serverName.map { "server \($0)" } ?? "any server"
+        if selected.isEmpty {
+            var none = Recorder(context: section, subject: nginx.serverName ?? main, skipReason: nil)
+            none.fail("server", "no server block in \(main) serves \(nginx.serverName ?? "requests") (\(servers.count) server blocks read)",
+                      expected: nginx.serverName ?? "a server block", actual: "none")
+            results += none.results
+        }
+        for location in nginx.locations {
+            results += evaluate(location, in: selected, scope: scope, configuration: configuration, workerAccess: nginx.workerAccess)
+        }
+        for rule in nginx.servers {
+            var recorder = Recorder(context: rule.context, subject: nginx.serverName ?? "server", skipReason: skipReason(rule.context))
+            for server in selected {
+                let block = configuration.expanded(server.block ?? []).filter { !$0.isComment }
+                let place = "server at \(configuration.location(of: server))"
+                for directive in rule.directives {
+                    check(&recorder, directive, in: block, place: place, configuration: configuration)
+                }
+            }
+            if selected.isEmpty {
+                for directive in rule.directives { recorder.skip(directive.name, key: "directives", "no server block selected") }
+            }
+            results += recorder.results
+        }
+        return results
+    }
+
+    /// Whether a `server_name` list serves `name` (exact, `*.suffix`, `prefix.*` or `.domain`).
+    static func serves(_ names: [String], _ name: String) -> Bool {
+        names.contains { pattern in
+            if pattern == name { return true }
+            if pattern.hasPrefix("*.") { return name.hasSuffix(String(pattern.dropFirst())) }
+            if pattern.hasPrefix(".") { return name == String(pattern.dropFirst()) || name.hasSuffix(pattern) }
+            if pattern.hasSuffix(".*") { return name.hasPrefix(String(pattern.dropLast())) }
+            return false
+        }
+    }
+
+    /// The location blocks (nested ones too) whose modifier and path are the declared ones; a
+    /// declared location without modifier matches a prefix location (none or `^~`).
+    func locations(_ declared: NginxLocation, in block: [NginxDirective], configuration: NginxConfiguration) -> [NginxDirective] {
+        var found: [NginxDirective] = []
+        for directive in configuration.expanded(block) where directive.name == "location" {
+            let arguments = directive.arguments
+            let (modifier, path): (String?, String?) = arguments.count == 2 ? (arguments[0], arguments[1])
+                : arguments.count == 1 ? (nil, arguments[0]) : (nil, nil)
+            // A prefix location that dropped the declared trailing slash is still the one meant:
+            // found, so that the alias traversal it opens is reported on it.
+            let prefix = declared.modifier == nil || declared.modifier == .preferredPrefix
+            let samePath = path == declared.path || (prefix && declared.path.hasSuffix("/") && path.map { $0 + "/" } == declared.path)
+            let matches = samePath
+                && (declared.modifier.map { $0.rawValue == modifier } ?? (modifier == nil || modifier == "^~"))
+            if matches { found.append(directive) }
+            found += locations(declared, in: directive.block ?? [], configuration: configuration)
+        }
+        return found
+    }
+
+    func evaluate(
+        _ declared: NginxLocation, in servers: [NginxDirective], scope: String, configuration: NginxConfiguration,
+        workerAccess: Bool
+    ) -> [CheckResult] {
+        var recorder = Recorder(context: declared.context, subject: declared.path, skipReason: skipReason(declared.context))
+        let written = (declared.modifier.map { $0.rawValue + " " } ?? "") + declared.path
+        let found = recorder.skipReason == nil ? servers.flatMap { locations(declared, in: $0.block ?? [], configuration: configuration) } : []
+        guard !found.isEmpty else {
+            let where_ = servers.first.map { " (server at \(configuration.location(of: $0)))" } ?? ""
+            recorder.fail("location", key: "path", "no location \(written) in \(scope)\(where_)",
+                          expected: "location \(written)", actual: "absent",
+                          fix: servers.first.map { "add location \(written) { ... } to the server at \(configuration.location(of: $0))" })
+            for directive in declared.directives { recorder.skip(directive.name, key: "directives", "location \(written) is missing") }
+            return recorder.results
+        }
+        for location in found {
+            let place = "location \(written) at \(configuration.location(of: location))"
+            recorder.pass("location", key: "path", "\(place)", expected: "location \(written)", actual: configuration.location(of: location))
+            let block = configuration.expanded(location.block ?? []).filter { !$0.isComment }
+            for directive in declared.directives {
+                check(&recorder, directive, in: block, place: place, configuration: configuration)
+            }
+            checkAliasTraversal(&recorder, declared, location: location, block: block, place: place, configuration: configuration)
+            if workerAccess {
+                checkWorkerAccess(&recorder, block: block, place: place, configuration: configuration)
+            }
+        }
+        return recorder.results
+    }
+
+    /// One directive rule: `true` present without arguments, a string equal to the arguments
+    /// joined by one space (alias and root compare as paths, trailing slash significant), a list
+    /// each element of which is among the occurrences.
+    func check(
+        _ recorder: inout Recorder, _ rule: NginxDirectiveRule, in block: [NginxDirective], place: String,
+        configuration: NginxConfiguration
+    ) {
+        let occurrences = block.filter { $0.name == rule.name }
+        let shown = occurrences.map { "\($0.joinedArguments) (\(configuration.location(of: $0)))" }.joined(separator: "; ")
+        switch rule.expectation {
+        case .present:
+            recorder.verify(
+                rule.name, key: "directives", occurrences.contains { $0.arguments.isEmpty },
+                pass: "\(place) has \(rule.name)", fail: "\(place) lacks \(rule.name)",
+                expected: rule.name, actual: occurrences.isEmpty ? "absent" : shown,
+                fix: "add `\(rule.name);` to the \(place)")
+        case .equals(let template):
+            guard case .success(let wanted) = environment.resolve(template) else {
+                recorder.skip(rule.name, key: "directives", "\(rule.name) depends on a variable that is not set")
+                return
+            }
+            let isPath = rule.name == "alias" || rule.name == "root"
+            let match = occurrences.contains { occurrence in
+                isPath ? Self.samePath(occurrence.joinedArguments, wanted) : occurrence.joinedArguments == wanted
+            }
+            let site = occurrences.first.map { " at \(configuration.location(of: $0))" } ?? " in the \(place)"
+            recorder.verify(
+                rule.name, key: "directives", match,
+                pass: "\(place) has \(rule.name) \(wanted)",
+                fail: occurrences.isEmpty ? "\(place) lacks \(rule.name) \(wanted)"
+                    : "\(place) has \(rule.name) \(shown), contract requires \(wanted)",
+                expected: wanted, actual: occurrences.isEmpty ? "absent" : occurrences.map(\.joinedArguments).joined(separator: "; "),
+                fix: "set `\(rule.name) \(wanted);`\(site)")
+        case .includes(let templates):
+            var missing: [String] = []
+            for template in templates {
+                guard case .success(let wanted) = environment.resolve(template) else { continue }
+                if !occurrences.contains(where: { $0.joinedArguments == wanted }) { missing.append(wanted) }
+            }
+            let wanted = templates.compactMap { try? environment.resolve($0).get() }
+            recorder.verify(
+                rule.name, key: "directives", missing.isEmpty,
+                pass: "\(place) has \(rule.name) " + wanted.joined(separator: "; "),
+                fail: "\(place) lacks \(rule.name) " + missing.joined(separator: "; "),
+                expected: wanted.joined(separator: "; "), actual: occurrences.isEmpty ? "absent" : shown,
+                fix: missing.map { "add `\(rule.name) \($0);` to the \(place)" }.joined(separator: "; "))
+        }
+    }
+
+    /// Paths equal once normalised, with the trailing slash significant.
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        normalise(a) == normalise(b) && a.hasSuffix("/") == b.hasSuffix("/")
+    }
+
+    /// The classic alias bug: a prefix location without a trailing slash whose alias has one
+    /// lets `/static../` climb to the alias's parent; the reverse glues names together.
+    func checkAliasTraversal(
+        _ recorder: inout Recorder, _ declared: NginxLocation, location: NginxDirective, block: [NginxDirective],
+        place: String, configuration: NginxConfiguration
+    ) {
+        guard declared.modifier != .regex, declared.modifier != .caseInsensitiveRegex,
+            let alias = block.first(where: { $0.name == "alias" }), let target = alias.arguments.first,
+            let written = location.arguments.last
+        else { return }
+        let pathSlash = written.hasSuffix("/"), aliasSlash = target.hasSuffix("/")
+        let at = configuration.location(of: alias)
+        recorder.verify(
+            "alias_traversal", key: "path", pathSlash == aliasSlash,
+            pass: "\(place) and its alias \(target) both \(pathSlash ? "end" : "do not end") with '/'",
+            fail: pathSlash
+                ? "\(place) ends with '/' but its alias \(target) (\(at)) does not: \(written)file maps to \(target)file"
+                : "location \(written) at \(configuration.location(of: location)) has no trailing '/' but its alias \(target) (\(at)) has one: a request for \(written)../ reaches the parent of \(target) (alias traversal)",
+            expected: "both or neither end with '/'", actual: "location \(written), alias \(target)",
+            fix: "end both the location path and the alias with '/' (\(at))")
+    }
+
+    /// The worker user (nginx's `user` directive, or the compiled-in nobody) can search and read
+    /// every alias and root of the location.
+    func checkWorkerAccess(_ recorder: inout Recorder, block: [NginxDirective], place: String, configuration: NginxConfiguration) {
+        let userDirective = configuration.main.first { $0.name == "user" }
+        let workerName = userDirective?.arguments.first ?? "nobody"
+        for directive in block where directive.name == "alias" || directive.name == "root" {
+            guard let path = directive.arguments.first, !path.contains("$") else { continue }
+            guard let account = host.user(named: workerName) else {
+                recorder.fail("worker_access", key: "path", "the nginx worker user \(workerName) does not exist in \(host.accountOrigin)",
+                              expected: workerName, actual: "no such user", fix: accountCommand("useradd", "--system", workerName))
+                continue
+            }
+            let principal = Principal(name: account.name, userID: account.id, groupIDs: host.groupIDs(of: account))
+            let trace = host.trace(normalise(path))
+            let rights: [AccessRights] = trace.target?.facts.kind == .directory ? [.read, .execute] : [.read]
+            var denied: (AccessRights, Verdict)? = nil
+            for right in rights {
+                let verdict = self.verdict(right, principal, trace)
+                if !verdict.granted { denied = (right, verdict); break }
+            }
+            let source = userDirective.map { "user directive at \(configuration.location(of: $0))" } ?? "nginx's compiled-in default"
+            recorder.verify(
+                "worker_access", key: "path", denied == nil,
+                pass: "\(workerName) (the nginx worker, \(source)) can read \(path)",
+                fail: "\(workerName) (the nginx worker, \(source)) cannot \(denied.map { Self.verb($0.0, trace.target) } ?? "read") \(path) (\(directive.name) at \(configuration.location(of: directive))): \(denied?.1.explanation ?? "")",
+                expected: "readable by \(workerName)", actual: denied == nil ? "readable" : "denied",
+                fix: denied?.1.grantFix)
+        }
+    }
+}
