@@ -92,9 +92,9 @@ public final class SampleRoot: @unchecked Sendable {
     public let directory = TemporaryDirectory("lx-root")
     public var path: String { directory.path }
 
-    public init(role: String = "standalone") throws {
+    public init(role: String = "standalone", mtls: Bool = false) throws {
         let script = packageDirectory.appendingPathComponent("examples/lx-annotate/make-root.sh").path
-        let outcome = try run("/bin/bash", [script, directory.path, role])
+        let outcome = try run("/bin/bash", [script, directory.path, role] + (mtls ? ["mtls"] : []))
         guard outcome.status == 0 else { throw FixtureError(message: "make-root.sh failed: \(outcome.all)") }
     }
 
@@ -219,3 +219,19 @@ public final class EmptyRoot: @unchecked Sendable {
 public func snapshot(_ directory: String) throws -> String {
     try run("/usr/bin/find", [directory, "-printf", "%p %m %U %G %C@ %s\\n"]).standardOutput
 }
+
+/// Runs the real `nginx -t` on the configuration of a fixture root: in a private mount
+/// namespace the root's etc/nginx, etc/passwd and etc/group are mounted over the host's, so
+/// nginx reads the fixture exactly where its absolute paths point, and the host is untouched.
+public func nginxAccepts(root: String) throws -> ProcessOutcome {
+    let script = """
+        set -e
+        mount --bind '\(root)/etc/nginx' /etc/nginx
+        mount --bind '\(root)/etc/passwd' /etc/passwd
+        mount --bind '\(root)/etc/group' /etc/group
+        exec nginx -t -c /etc/nginx/nginx.conf
+        """
+    return try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script])
+}
+
+public let nginxInstalled: Bool = FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx")

@@ -104,12 +104,11 @@ struct NginxParser {
         self.path = path
         self.fileIndex = fileIndex
         var lexer = NginxLexer(text: text)
-        switch lexer.tokens() {
-        case .success(let tokens): self.tokens = tokens
-        case .failure(let error): problems.append(NginxProblem(file: path, line: error.line, message: error.message))
-        }
+        let (tokens, error) = lexer.tokens()
+        self.tokens = tokens
+        if let error { problems.append(NginxProblem(file: path, line: error.line, message: error.message)) }
         var depth = 0
-        for token in tokens {
+        for token in self.tokens {
             if token.isSpecial("{") { depth += 1 }
             if token.isSpecial("}") {
                 depth -= 1
@@ -119,8 +118,8 @@ struct NginxParser {
                 }
             }
         }
-        if depth > 0 {
-            problems.append(NginxProblem(file: path, line: tokens.last?.line, message: "unexpected end of file, expecting \"}\""))
+        if depth > 0 && error == nil {
+            problems.append(NginxProblem(file: path, line: self.tokens.last?.line, message: "unexpected end of file, expecting \"}\""))
         }
     }
 

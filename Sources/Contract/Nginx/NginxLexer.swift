@@ -59,9 +59,16 @@ struct NginxLexer {
         return units[position]
     }
 
-    /// Every token, or the first syntax error (an unterminated quote or Lua block).
-    mutating func tokens() -> Result<[NginxToken], SyntaxError> {
-        var tokens: [NginxToken] = []
+    /// Every token up to the first syntax error (an unterminated quote or Lua block), and that error.
+    mutating func tokens() -> (tokens: [NginxToken], error: SyntaxError?) {
+        var read: [NginxToken] = []
+        switch scan(into: &read) {
+        case .success(let tokens): return (tokens, nil)
+        case .failure(let error): return (read, error)
+        }
+    }
+
+    private mutating func scan(into tokens: inout [NginxToken]) -> Result<[NginxToken], SyntaxError> {
         var token = ""
         var tokenLine = 0
         var nextIsDirective = true
