@@ -104,8 +104,9 @@ struct CheckCommandTests {
         #expect(made.status == 0)
         let (outcome, report) = try check(root)
         #expect(outcome.status == 1)
-        // PROTECTED_MEDIA_ROOT derives from STORAGE_DIR, so it leaves the root too.
-        #expect(report.failures == ["variable STORAGE_DIR inside", "variable PROTECTED_MEDIA_ROOT inside"])
+        // PROTECTED_MEDIA_ROOT derives from STORAGE_DIR, so it leaves the root too, and nginx's
+        // protected alias no longer names it.
+        #expect(report.failures == ["variable STORAGE_DIR inside", "variable PROTECTED_MEDIA_ROOT inside", "nginx /protected_media/ alias"])
     }
 
     @Test func anUnknownDeploymentRole() throws {
