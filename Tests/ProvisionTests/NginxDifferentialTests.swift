@@ -60,6 +60,21 @@ struct NginxDifferentialTests {
         }
     }
 
+    /// The nginx files of the project's sample roots, parsed as standalone files.
+    @Test(.enabled(if: runningAsRoot, "sample roots need chown"))
+    func theSampleRootsSitesMatchToo() throws {
+        let plain = try SampleRoot(), hub = try SampleRoot(role: "central_hub", mtls: true), edm = try EDMRoot()
+        let files = [
+            plain.at("/etc/nginx/nginx.conf"), plain.at("/etc/nginx/conf.d/lx-annotate.conf"),
+            hub.at("/etc/nginx/conf.d/lx-annotate.conf"),
+            edm.at("/etc/nginx/nginx.conf"), edm.at("/etc/nginx/sites-enabled/edm-annotator"),
+        ]
+        for path in files {
+            let ours = try ourTree(path), reference = try crossplane(path)
+            #expect(canonical(ours.map { $0["parsed"] }) == canonical(reference.map { $0["parsed"] }), "\(path)")
+        }
+    }
+
     func crossplane(_ path: String) throws -> [[String: Any]] {
         // The syntax tree alone: crossplane's analyzer would drop directives it thinks out of
         // context when a snippet (fastcgi_params, mime.types) is read on its own.

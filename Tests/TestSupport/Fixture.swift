@@ -235,3 +235,23 @@ public func nginxAccepts(root: String) throws -> ProcessOutcome {
 }
 
 public let nginxInstalled: Bool = FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx")
+
+/// A sample EDM annotator root built by examples/edm-annotator/make-root.sh.
+public final class EDMRoot: @unchecked Sendable {
+    public let directory = TemporaryDirectory("edm-root")
+    public var path: String { directory.path }
+
+    public init() throws {
+        let script = packageDirectory.appendingPathComponent("examples/edm-annotator/make-root.sh").path
+        let outcome = try run("/bin/bash", [script, directory.path])
+        guard outcome.status == 0 else { throw FixtureError(message: "make-root.sh failed: \(outcome.all)") }
+    }
+
+    public func at(_ path: String) -> String { directory.path + path }
+
+    public func edit(_ path: String, _ from: String, _ to: String) throws {
+        let text = try String(contentsOfFile: at(path), encoding: .utf8)
+        guard text.contains(from) else { throw FixtureError(message: "\(path) lacks \(from)") }
+        try text.replacing(from, with: to).write(toFile: at(path), atomically: false, encoding: .utf8)
+    }
+}
