@@ -1,5 +1,6 @@
 import CAcl
 import CLinux
+import COpenSSL
 import Glibc
 
 // The libc and Linux calls Host makes, one wrapper each, with the C call's arguments.
@@ -211,6 +212,32 @@ internal func system_readlink(_ dirfd: CInt, _ name: String) -> Result<String, H
 internal func system_fnmatch(_ pattern: String, _ name: String, _ flags: CInt) -> CInt {
     fnmatch(pattern, name, flags)
 }
+
+/// BIO_new_mem_buf(3) over `bytes`, handed to `body`, then BIO_free(3).
+internal func system_with_memory_bio<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
+    bytes.withUnsafeBytes { buffer -> T? in
+        guard let bio = BIO_new_mem_buf(buffer.baseAddress, CInt(buffer.count)) else { return nil }
+        defer { BIO_free(bio) }
+        return body(bio)
+    }
+}
+
+/// A pem_password_cb(3) that supplies no passphrase, so an encrypted key fails to load instead
+/// of prompting on the terminal.
+internal let system_no_passphrase: @convention(c) (UnsafeMutablePointer<CChar>?, CInt, CInt, UnsafeMutableRawPointer?) -> CInt = { _, _, _, _ in 0 }
+
+/// PEM_read_bio_PrivateKey(3) with no passphrase.
+internal func system_pem_read_private_key(_ bio: OpaquePointer) -> OpaquePointer? {
+    PEM_read_bio_PrivateKey(bio, nil, system_no_passphrase, nil)
+}
+
+/// PEM_read_bio_X509(3): the next certificate of the bundle.
+internal func system_pem_read_x509(_ bio: OpaquePointer) -> OpaquePointer? {
+    PEM_read_bio_X509(bio, nil, system_no_passphrase, nil)
+}
+
+/// ERR_clear_error(3), after an expected failure, so no stale error is reported later.
+internal func system_openssl_clear_errors() { ERR_clear_error() }
 
 /// The calling thread's errno.
 internal var system_errno: CInt { errno }

@@ -18,6 +18,9 @@ public enum Terminal {
         }
     }
 
+    /// Seconds since the epoch. The corresponding C function is time(2).
+    public static func currentTime() -> Int { time(nil) }
+
     /// The value of an environment variable of this process. The corresponding C function is getenv(3).
     public static func environmentValue(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

@@ -58,6 +58,21 @@ public final class LiteralHost: ObservedHost {
         contents.keys.filter { $0.hasPrefix(String(pattern.prefix { !"*?[".contains($0) })) }.sorted()
     }
 
+    public var keys: [String: Result<KeyFacts, ObservationError>] = [:]
+    public var certificateFiles: [String: [CertificateFacts]] = [:]
+    public var matchingKeys: [String: String] = [:]
+    public var currentTime: Int64 = 1_795_000_000
+
+    public func privateKey(at path: String) -> Result<KeyFacts, ObservationError> {
+        keys[path] ?? .failure(ObservationError("no such file", isNotFound: true))
+    }
+
+    public func certificates(at path: String) -> Result<[CertificateFacts], ObservationError> {
+        certificateFiles[path].map { .success($0) } ?? .failure(ObservationError("holds no PEM certificate"))
+    }
+
+    public func keyMatches(certificate: String, key: String) -> Bool? { matchingKeys[certificate].map { $0 == key } }
+
     public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
         walked[path]?.forEach(visit)
         return nil

@@ -148,9 +148,7 @@ extension Evaluation {
                 recorder.skip("min_bytes", key: "min_bytes", "\(path) is not a regular file")
             }
         }
-        if let format = entry.format {
-            recorder.skip("format", key: "format", "not checked yet", expected: format.rawValue)
-        }
+        checkFormat(&recorder, entry, path: path, readable: facts != nil)
         return recorder.results
     }
 }

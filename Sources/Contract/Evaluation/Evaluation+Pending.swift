@@ -12,11 +12,6 @@ extension Evaluation {
                 pending(entry.context, subject: resolvePath(entry.path).path, check: "encrypted", key: "type")
             }
         }
-        if includes(.certificate) {
-            for entry in contract.certificates {
-                pending(entry.context, subject: resolvePath(entry.path).path, check: "certificate", key: "path")
-            }
-        }
         return results
     }
 }

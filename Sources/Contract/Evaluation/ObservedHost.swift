@@ -13,6 +13,15 @@ public protocol ObservedHost: AnyObject {
     func text(of path: String) -> Result<String, ObservationError>
     /// The paths matching a glob pattern, as nginx's `include` expands it.
     func glob(_ pattern: String) -> [String]
+    /// What the PEM private key at `path` is (never its content), or why it cannot be used.
+    func privateKey(at path: String) -> Result<KeyFacts, ObservationError>
+    /// The certificates of the PEM file at `path`.
+    func certificates(at path: String) -> Result<[CertificateFacts], ObservationError>
+    /// Whether the private key at `key` belongs to the first certificate at `certificate`; nil
+    /// when either cannot be read.
+    func keyMatches(certificate: String, key: String) -> Bool?
+    /// Now, in seconds since the epoch (for certificate validity).
+    var currentTime: Int64 { get }
     /// Visits every entry below `path` without following symbolic links.
     func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError?
     func user(named name: String) -> Account?
@@ -98,5 +107,33 @@ public struct Account: Sendable, Equatable {
         self.name = name
         self.id = id
         self.primaryGroupID = primaryGroupID
+    }
+}
+
+/// A private key as it may be shown: algorithm and size, never content.
+public struct KeyFacts: Sendable, Equatable {
+    public var algorithm: String
+    public var bits: Int
+
+    public init(algorithm: String, bits: Int) {
+        self.algorithm = algorithm
+        self.bits = bits
+    }
+}
+
+/// One certificate of a file.
+public struct CertificateFacts: Sendable, Equatable {
+    public var subject: String
+    public var issuer: String
+    public var notBefore: Int64
+    public var notAfter: Int64
+    public var isAuthority: Bool
+
+    public init(subject: String, issuer: String, notBefore: Int64, notAfter: Int64, isAuthority: Bool) {
+        self.subject = subject
+        self.issuer = issuer
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.isAuthority = isAuthority
     }
 }

@@ -85,6 +85,41 @@ public final class LiveHost: ObservedHost {
 
     public func glob(_ pattern: String) -> [String] { root.glob(pattern) }
 
+    public func privateKey(at path: String) -> Result<KeyFacts, ObservationError> {
+        switch root.contents(of: path, limit: 1 << 20) {
+        case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
+        case .success(let bytes):
+            switch PrivateKeyFile.parse(bytes) {
+            case .success(let key): return .success(KeyFacts(algorithm: key.algorithm, bits: key.bits))
+            case .failure(.encrypted):
+                return .failure(ObservationError("is an encrypted private key: the service cannot read it without a passphrase"))
+            case .failure(.unreadable):
+                return .failure(ObservationError("is not a PEM private key"))
+            }
+        }
+    }
+
+    public func certificates(at path: String) -> Result<[CertificateFacts], ObservationError> {
+        switch root.contents(of: path, limit: 4 << 20) {
+        case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
+        case .success(let bytes):
+            guard let bundle = CertificateBundle.parse(bytes) else { return .failure(ObservationError("holds no PEM certificate")) }
+            return .success(bundle.certificates.map {
+                CertificateFacts(subject: $0.subject, issuer: $0.issuer, notBefore: $0.notBefore, notAfter: $0.notAfter,
+                                 isAuthority: $0.isAuthority)
+            })
+        }
+    }
+
+    public func keyMatches(certificate: String, key: String) -> Bool? {
+        guard case .success(let certificateBytes) = root.contents(of: certificate, limit: 4 << 20),
+            case .success(let keyBytes) = root.contents(of: key, limit: 1 << 20)
+        else { return nil }
+        return CertificateBundle.matches(certificate: certificateBytes, key: keyBytes)
+    }
+
+    public var currentTime: Int64 { Int64(Terminal.currentTime()) }
+
     public func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError? {
         let outcome = root.walk(path) { entry in
             visit(TreeItem(

@@ -1,0 +1,128 @@
+/// Key `format` and `[[certificate]]`: what OpenSSL makes of them, never their content.
+extension Evaluation {
+    func checkFormat(_ recorder: inout Recorder, _ entry: KeyEntry, path: String, readable: Bool) {
+        guard let format = entry.format else { return }
+        guard readable else {
+            recorder.skip("format", key: "format", "\(path) is not a regular file", expected: format.rawValue)
+            if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) is not a regular file") }
+            return
+        }
+        switch format {
+        case .raw:
+            recorder.pass("format", key: "format", "raw key material", expected: "raw", actual: "raw")
+        case .pemPrivateKey:
+            switch host.privateKey(at: path) {
+            case .success(let key):
+                recorder.pass("format", key: "format", "\(key.algorithm) \(key.bits) private key", expected: format.rawValue,
+                              actual: "\(key.algorithm) \(key.bits)")
+                if let minBits = entry.minBits {
+                    recorder.verify(
+                        "min_bits", key: "min_bits", key.bits >= minBits,
+                        pass: "\(key.algorithm) \(key.bits) private key has at least \(minBits) bits",
+                        fail: "\(key.algorithm) \(key.bits) private key is shorter than \(minBits) bits",
+                        expected: "at least \(minBits) bits", actual: "\(key.algorithm) \(key.bits)",
+                        fix: "replace \(host.operatorPath(path)) with a key of at least \(minBits) bits (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:\(max(minBits, 2048)))")
+                }
+            case .failure(let problem):
+                recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "not usable",
+                              fix: "install an unencrypted PEM private key at \(host.operatorPath(path))")
+                if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) is not a usable private key") }
+            }
+        case .pemCertificate:
+            switch host.certificates(at: path) {
+            case .success(let certificates):
+                recorder.pass("format", key: "format", "certificate \(certificates[0].subject)", expected: format.rawValue,
+                              actual: "\(certificates.count) certificate\(certificates.count == 1 ? "" : "s")")
+            case .failure(let problem):
+                recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "no certificate")
+            }
+        }
+    }
+
+    func evaluate(_ entry: CertificateEntry) -> [CheckResult] {
+        var (path, recorder) = start(entry.context, path: entry.path)
+        let read = recorder.skipReason == nil ? host.certificates(at: path) : .failure(ObservationError("not read"))
+        guard case .success(let certificates) = read else {
+            let reason: String = if case .failure(let error) = read { error.description } else { "" }
+            recorder.fail("parse", key: "path", "\(path) \(reason)", expected: "PEM certificates", actual: "none",
+                          fix: "install the PEM certificate (bundle) at \(host.operatorPath(path))")
+            for (check, present) in [("ca", entry.ca != nil), ("validity", true), ("min_days_left", entry.minDaysLeft != nil), ("key", entry.key != nil)]
+            where present {
+                recorder.skip(check, key: check == "validity" ? "path" : check, "\(path) holds no readable certificate")
+            }
+            return recorder.results
+        }
+        func describe(_ certificate: CertificateFacts) -> String {
+            let days = daysLeft(certificate)
+            let left = days >= 0 ? "\(days) days left" : "expired \(-days) days ago"
+            return "\(certificate.subject) (issuer \(certificate.issuer), notAfter \(Self.date(certificate.notAfter)), \(left))"
+        }
+        recorder.pass("parse", key: "path", "\(certificates.count) certificate\(certificates.count == 1 ? "" : "s"): "
+                      + certificates.map(\.subject).joined(separator: "; "),
+                      expected: "PEM certificates", actual: "\(certificates.count)")
+        if entry.ca == true {
+            let leaves = certificates.filter { !$0.isAuthority }
+            recorder.verify(
+                "ca", key: "ca", leaves.isEmpty,
+                pass: "every certificate is a CA", fail: "not a CA certificate: " + leaves.map(describe).joined(separator: "; "),
+                expected: "CA:TRUE on every certificate", actual: leaves.isEmpty ? "all CAs" : "\(leaves.count) without CA:TRUE",
+                fix: "remove the non-CA certificates from \(host.operatorPath(path))")
+        }
+        let now = host.currentTime
+        let expired = certificates.filter { $0.notAfter < now }
+        let early = certificates.filter { $0.notBefore > now }
+        recorder.verify(
+            "validity", key: "path", expired.isEmpty && early.isEmpty,
+            pass: "every certificate is valid now",
+            fail: (expired.map { "expired: " + describe($0) } + early.map { "not valid before \(Self.date($0.notBefore)): \($0.subject)" })
+                .joined(separator: "; "),
+            expected: "valid now", actual: expired.isEmpty && early.isEmpty ? "valid" : "\(expired.count) expired, \(early.count) not yet valid",
+            fix: "renew the certificates in \(host.operatorPath(path))")
+        if let minimum = entry.minDaysLeft {
+            let soon = certificates.filter { daysLeft($0) < minimum }
+            recorder.verify(
+                "min_days_left", key: "min_days_left", soon.isEmpty,
+                pass: "every certificate has at least \(minimum) days left (first expiry \(certificates.map(\.notAfter).min().map(Self.date) ?? "-"))",
+                fail: "fewer than \(minimum) days left: " + soon.map(describe).joined(separator: "; "),
+                expected: "at least \(minimum) days", actual: soon.map { "\(daysLeft($0)) days" }.joined(separator: ", "),
+                fix: "renew before \(soon.map(\.notAfter).min().map(Self.date) ?? "-")")
+        }
+        if let keyTemplate = entry.key {
+            switch environment.resolve(keyTemplate) {
+            case .failure(let missing):
+                recorder.skip("key", key: "key", "key depends on ${\(missing.variable)}, which is not set")
+            case .success(let key):
+                let matched = host.keyMatches(certificate: path, key: normalise(key))
+                recorder.verify(
+                    "key", key: "key", matched == true,
+                    pass: "the private key \(key) belongs to \(certificates[0].subject)",
+                    fail: matched == nil ? "the private key \(key) cannot be read as an unencrypted PEM private key"
+                        : "the private key \(key) does not belong to \(certificates[0].subject)",
+                    expected: "matching private key", actual: matched == nil ? "unreadable" : matched! ? "matches" : "different key",
+                    fix: "install the key \(certificates[0].subject) was issued for at \(host.operatorPath(key))")
+            }
+        }
+        return recorder.results
+    }
+
+    func daysLeft(_ certificate: CertificateFacts) -> Int {
+        let seconds = certificate.notAfter - host.currentTime
+        return Int(seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400))
+    }
+
+    /// "2026-11-27" from seconds since the epoch (UTC), by the civil-from-days algorithm.
+    static func date(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+}
