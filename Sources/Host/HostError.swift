@@ -7,7 +7,7 @@ public struct HostError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An explanation of our own where errno alone would mislead (a FIFO we refused to open).
     public let detail: String?
 
-    init(errno code: CInt, detail: String? = nil) {
+    public init(errno code: CInt, detail: String? = nil) {
         self.code = code
         self.detail = detail
     }

@@ -1,4 +1,5 @@
 import CAcl
+import CCryptsetup
 import CLinux
 import COpenSSL
 import Glibc
@@ -238,6 +239,56 @@ internal func system_pem_read_x509(_ bio: OpaquePointer) -> OpaquePointer? {
 
 /// ERR_clear_error(3), after an expected failure, so no stale error is reported later.
 internal func system_openssl_clear_errors() { ERR_clear_error() }
+
+/// libcryptsetup's `-errno` returns as a typed error.
+internal func cryptsetupResult(_ code: CInt) -> Result<Void, HostError> {
+    code >= 0 ? .success(()) : .failure(HostError(errno: -code))
+}
+
+/// crypt_init(3) and crypt_load(3) of a LUKS header on `device` (a block device or an image file).
+internal func system_crypt_load(_ device: String) -> Result<OpaquePointer, HostError> {
+    var cd: OpaquePointer? = nil
+    if case .failure(let error) = cryptsetupResult(crypt_init(&cd, device)) { return .failure(error) }
+    guard let cd else { return .failure(HostError(errno: ENOMEM)) }
+    if case .failure(let error) = cryptsetupResult(crypt_load(cd, nil, nil)) {
+        crypt_free(cd)
+        return .failure(error)
+    }
+    return .success(cd)
+}
+
+/// crypt_init_by_name(3): an active device-mapper crypt mapping.
+internal func system_crypt_init_by_name(_ name: String) -> Result<OpaquePointer, HostError> {
+    var cd: OpaquePointer? = nil
+    if case .failure(let error) = cryptsetupResult(crypt_init_by_name(&cd, name)) { return .failure(error) }
+    guard let cd else { return .failure(HostError(errno: ENOMEM)) }
+    return .success(cd)
+}
+
+/// crypt_get_type(3), crypt_get_cipher(3), crypt_get_cipher_mode(3), crypt_get_uuid(3).
+internal func system_crypt_describe(_ cd: OpaquePointer) -> (type: String?, cipher: String?, mode: String?, uuid: String?) {
+    (crypt_get_type(cd).map { String(cString: $0) }, crypt_get_cipher(cd).map { String(cString: $0) },
+     crypt_get_cipher_mode(cd).map { String(cString: $0) }, crypt_get_uuid(cd).map { String(cString: $0) })
+}
+
+/// crypt_keyslot_max(3) and crypt_keyslot_status(3): the key slots in use.
+internal func system_crypt_active_keyslots(_ cd: OpaquePointer, type: String) -> [Int] {
+    let maximum = crypt_keyslot_max(type)
+    guard maximum > 0 else { return [] }
+    return (0..<maximum).filter {
+        let status = crypt_keyslot_status(cd, $0)
+        return status == CRYPT_SLOT_ACTIVE || status == CRYPT_SLOT_ACTIVE_LAST
+    }.map(Int.init)
+}
+
+/// crypt_status(3): whether the mapping is active.
+internal func system_crypt_is_active(_ cd: OpaquePointer, _ name: String) -> Bool {
+    let status = crypt_status(cd, name)
+    return status == CRYPT_ACTIVE || status == CRYPT_BUSY
+}
+
+/// crypt_free(3).
+internal func system_crypt_free(_ cd: OpaquePointer) { crypt_free(cd) }
 
 /// The calling thread's errno.
 internal var system_errno: CInt { errno }

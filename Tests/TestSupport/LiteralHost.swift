@@ -62,6 +62,9 @@ public final class LiteralHost: ObservedHost {
     public var certificateFiles: [String: [CertificateFacts]] = [:]
     public var matchingKeys: [String: String] = [:]
     public var currentTime: Int64 = 1_795_000_000
+    public var storage: [String: EncryptionFacts] = [:]
+
+    public func encryption(of path: String) -> EncryptionFacts { storage[path] ?? .unavailable("no storage given") }
 
     public func privateKey(at path: String) -> Result<KeyFacts, ObservationError> {
         keys[path] ?? .failure(ObservationError("no such file", isNotFound: true))

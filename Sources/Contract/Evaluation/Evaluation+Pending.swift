@@ -7,11 +7,6 @@ extension Evaluation {
             recorder.skip(check, key: key, "not checked yet")
             results += recorder.results
         }
-        if includes(.encrypted) {
-            for entry in contract.encrypted {
-                pending(entry.context, subject: resolvePath(entry.path).path, check: "encrypted", key: "type")
-            }
-        }
         return results
     }
 }

@@ -33,6 +33,7 @@ public struct Evaluation {
         if includes(.group) { for entry in contract.groups { results += evaluate(entry) } }
         if includes(.variable) { for entry in contract.variables { results += evaluate(entry) } }
         if includes(.nginx) { results += nginxResults() }
+        if includes(.encrypted) { for entry in contract.encrypted { results += evaluate(entry) } }
         if includes(.certificate) { for entry in contract.certificates { results += evaluate(entry) } }
         results += pendingResults()
         return redacted(results)

@@ -20,6 +20,8 @@ public protocol ObservedHost: AnyObject {
     /// Whether the private key at `key` belongs to the first certificate at `certificate`; nil
     /// when either cannot be read.
     func keyMatches(certificate: String, key: String) -> Bool?
+    /// What the filesystem holding `path` is stored on, down to a dm-crypt mapping.
+    func encryption(of path: String) -> EncryptionFacts
     /// Now, in seconds since the epoch (for certificate validity).
     var currentTime: Int64 { get }
     /// Visits every entry below `path` without following symbolic links.
@@ -135,5 +137,35 @@ public struct CertificateFacts: Sendable, Equatable {
         self.notBefore = notBefore
         self.notAfter = notAfter
         self.isAuthority = isAuthority
+    }
+}
+
+/// What a path's storage is, for `[[encrypted]]`.
+public enum EncryptionFacts: Sendable, Equatable {
+    /// It cannot be judged here (an image under --root, no /proc), with the reason.
+    case unavailable(String)
+    /// Not on dm-crypt, with what it is on instead.
+    case unencrypted(String)
+    case encrypted(EncryptedStorage)
+}
+
+/// A dm-crypt mapping holding a path, as libcryptsetup describes it.
+public struct EncryptedStorage: Sendable, Equatable {
+    public var mapping: String
+    /// "LUKS2", "LUKS1", "PLAIN".
+    public var type: String
+    public var cipher: String
+    public var mode: String
+    public var isActive: Bool
+    /// The way down from the mount ("/srv (ext4) on dm-1 (vg-data) on dm-0 (crypt data)").
+    public var chain: String
+
+    public init(mapping: String, type: String, cipher: String, mode: String, isActive: Bool, chain: String) {
+        self.mapping = mapping
+        self.type = type
+        self.cipher = cipher
+        self.mode = mode
+        self.isActive = isActive
+        self.chain = chain
     }
 }

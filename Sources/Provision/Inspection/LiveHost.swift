@@ -5,10 +5,21 @@ import Host
 public final class LiveHost: ObservedHost {
     public let root: RootDirectory
     let accounts: any AccountDatabase
+    /// Where the kernel's views are (fixture trees in tests).
+    let proc: String
+    let sys: String
+    /// How a dm-crypt mapping is described (libcryptsetup; a table in tests).
+    let cryptMapping: (String) -> Result<CryptDevice, HostError>
 
-    public init(root: RootDirectory) {
+    public init(
+        root: RootDirectory, proc: String = "/proc", sys: String = "/sys",
+        cryptMapping: @escaping (String) -> Result<CryptDevice, HostError> = CryptDevice.mapping(named:)
+    ) {
         self.root = root
         self.accounts = FileAccountDatabase.forRoot(root)
+        self.proc = proc
+        self.sys = sys
+        self.cryptMapping = cryptMapping
     }
 
     public func inspect(_ path: String, followFinal: Bool) -> PathState {
@@ -116,6 +127,33 @@ public final class LiveHost: ObservedHost {
             case .success(let keyBytes) = root.contents(of: key, limit: 1 << 20)
         else { return nil }
         return CertificateBundle.matches(certificate: certificateBytes, key: keyBytes)
+    }
+
+    public func encryption(of path: String) -> EncryptionFacts {
+        guard root.isHostRoot else {
+            return .unavailable("cannot be judged under --root: the running kernel's mounts say nothing about where an image's data will be stored")
+        }
+        guard let real = trace(path).target?.path else { return .unavailable("\(path) does not exist") }
+        switch StorageStack.inspect(real, proc: proc, sys: sys) {
+        case .failure(.unavailable(let reason)):
+            return .unavailable("the kernel's view of the storage cannot be read: \(reason)")
+        case .failure(.notBlockDevice(let mount)):
+            return .unencrypted("on \(mount.filesystem) (\(mount.source) at \(mount.point)), not on a block device")
+        case .success(let stack):
+            let chain = "\(stack.mount.point) (\(stack.mount.filesystem), \(stack.mount.source)) on "
+                + stack.layers.map { layer in layer.mapping.map { "\(layer.device) (\($0))" } ?? layer.device }.joined(separator: " on ")
+            guard let crypt = stack.crypt, let name = crypt.mapping else {
+                let deviceMapper = (try? readHostFile(proc + "/misc").get()).map { String(decoding: $0, as: UTF8.self).contains("device-mapper") } ?? false
+                return .unencrypted("on \(chain), with no dm-crypt layer" + (deviceMapper ? "" : " (this host has no device-mapper)"))
+            }
+            switch cryptMapping(name) {
+            case .success(let device):
+                return .encrypted(EncryptedStorage(
+                    mapping: name, type: device.type, cipher: device.cipher, mode: device.mode, isActive: device.isActive, chain: chain))
+            case .failure(let error):
+                return .unavailable("libcryptsetup cannot describe mapping \(name) (\(crypt.cryptType ?? "crypt")): \(error)")
+            }
+        }
     }
 
     public var currentTime: Int64 { Int64(Terminal.currentTime()) }

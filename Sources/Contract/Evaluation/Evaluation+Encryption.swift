@@ -1,0 +1,40 @@
+/// `[[encrypted]]`: the filesystem holding a path sits on an active dm-crypt mapping of the
+/// required type, with a real cipher.
+extension Evaluation {
+    func evaluate(_ entry: EncryptedEntry) -> [CheckResult] {
+        var (path, recorder) = start(entry.context, path: entry.path)
+        let wanted = entry.type == .any ? "dm-crypt" : entry.type.rawValue.uppercased()
+        let facts: EncryptionFacts = recorder.skipReason == nil ? host.encryption(of: path) : .unavailable("")
+        switch facts {
+        case .unavailable(let reason):
+            for check in ["encrypted", "type", "cipher"] { recorder.skip(check, key: check == "type" ? "type" : "path", reason) }
+        case .unencrypted(let reason):
+            recorder.fail("encrypted", key: "path", "\(path) is \(reason)", expected: wanted, actual: "not encrypted",
+                          fix: "move \(path) onto a \(wanted) volume (cryptsetup luksFormat --type \(entry.type == .luks1 ? "luks1" : "luks2"), then mount it there)")
+            recorder.skip("type", key: "type", "\(path) is not on dm-crypt")
+            recorder.skip("cipher", key: "path", "\(path) is not on dm-crypt")
+        case .encrypted(let storage):
+            recorder.verify(
+                "encrypted", key: "path", storage.isActive,
+                pass: "\(path) is on dm-crypt mapping \(storage.mapping): \(storage.chain)",
+                fail: "dm-crypt mapping \(storage.mapping) under \(path) is not active",
+                expected: "active mapping", actual: storage.isActive ? "active" : "inactive")
+            let typeMatches = entry.type == .any || storage.type.lowercased() == entry.type.rawValue
+            recorder.verify(
+                "type", key: "type", typeMatches,
+                pass: "mapping \(storage.mapping) is \(storage.type)",
+                fail: "mapping \(storage.mapping) is \(storage.type), contract requires \(wanted)",
+                expected: wanted, actual: storage.type,
+                fix: "re-encrypt the volume as \(wanted) (cryptsetup reencrypt, or luksFormat --type \(entry.type.rawValue) and restore)")
+            let real = storage.cipher != "cipher_null" && !storage.cipher.isEmpty
+            let cipher = storage.mode.isEmpty ? storage.cipher : storage.cipher + "-" + storage.mode
+            recorder.verify(
+                "cipher", key: "path", real,
+                pass: "mapping \(storage.mapping) encrypts with \(cipher)",
+                fail: "mapping \(storage.mapping) uses \(cipher.isEmpty ? "no cipher" : cipher): the data is not encrypted",
+                expected: "a real cipher", actual: cipher.isEmpty ? "none" : cipher,
+                fix: "re-create the volume with a real cipher (cryptsetup luksFormat --cipher aes-xts-plain64)")
+        }
+        return recorder.results
+    }
+}
