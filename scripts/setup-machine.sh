@@ -3,7 +3,7 @@
 # (libacl, libsystemd, libcryptsetup, OpenSSL) and the tools its tests start.
 set -euo pipefail
 packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev acl util-linux mount systemd
-          python3-minimal findutils nginx openssl)
+          python3-minimal findutils nginx openssl cryptsetup-bin)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -272,6 +272,27 @@ import Testing
         #expect(diagnostics.contains { $0.message.contains("defaults refer to each other in a circle") })
     }
 
+    @Test func keyIDInNamesADeclaredVariable() {
+        expectError("""
+            [[variable]]
+            name = "PRIMARY_KEY_ID"
+            1️⃣key_id_in = "ENCRYPTION_KEY"
+            """, "key_id_in", "is not declared")
+    }
+
+    @Test func keyIDInMayNameASecret() {
+        let (diagnostics, _) = lint("""
+            [[variable]]
+            name = "KEYS"
+            secret = true
+
+            [[variable]]
+            name = "PRIMARY"
+            key_id_in = "KEYS"
+            """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+    }
+
     @Test func nginxDirectiveValues() {
         expectError("""
             [nginx]

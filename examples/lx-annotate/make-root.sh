@@ -105,9 +105,9 @@ if [ "$mtls" = mtls ]; then
     ssl_certificate_key /etc/nginx/server.key;
     ssl_client_certificate /etc/nginx/hub-ca.pem;
     ssl_verify_client on;"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=hub test CA" \
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=hub test CA" \
         -keyout "$root/etc/nginx/hub-ca.key" -out "$root/etc/nginx/hub-ca.pem" 2>/dev/null
-    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=annotate.example.org" \
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=annotate.example.org" \
         -keyout "$root/etc/nginx/server.key" -out "$root/etc/nginx/server.pem" 2>/dev/null
     chmod 0600 "$root/etc/nginx/server.key" "$root/etc/nginx/hub-ca.key"
 else

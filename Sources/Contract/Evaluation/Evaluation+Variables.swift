@@ -20,11 +20,11 @@ extension Evaluation {
         func shown(_ value: String) -> String { secret ? "(secret)" : "'\(value)'" }
         func raw(_ value: String) -> String? { secret ? nil : value }
 
-        let checks = ["equals", "one_of", "forbid", "pattern", "min_length", "path", "inside", "exists"]
+        let checks = ["equals", "one_of", "forbid", "pattern", "min_length", "path", "inside", "exists", "key_id_in"]
         let present: [String: Bool] = [
             "equals": entry.equals != nil, "one_of": entry.oneOf != nil, "forbid": !entry.forbid.isEmpty,
             "pattern": entry.pattern != nil, "min_length": entry.minLength != nil, "path": entry.path,
-            "inside": entry.inside != nil, "exists": entry.exists != nil,
+            "inside": entry.inside != nil, "exists": entry.exists != nil, "key_id_in": entry.keyIDIn != nil,
         ]
         guard let (value, _) = found else {
             for check in checks where present[check] == true {
@@ -107,6 +107,19 @@ extension Evaluation {
                 expected: exists ? "present" : "absent", actual: isThere ? "present" : actual(state),
                 fix: exists && !secret ? "create \(host.operatorPath(value))" : nil)
         }
+        if let list = entry.keyIDIn {
+            // The list holds secrets: neither it, nor its ids, nor its length is shown.
+            let ids = (environment.value(of: list) ?? "").split(separator: ",").map {
+                String($0.prefix { $0 != ":" }).trimmingCharacters()
+            }
+            recorder.verify(
+                "key_id_in", key: "key_id_in", ids.contains(value),
+                pass: "\(name) names one of the keys in \(list)",
+                fail: environment.value(of: list) == nil ? "\(list) is not set, so \(name) names no key"
+                    : "\(name) names no key in \(list)",
+                expected: "the id of a key in \(list)", actual: ids.contains(value) ? "listed" : "not listed",
+                fix: "set \(name) to the id of one of the keys in \(list) (the part before ':')")
+        }
         return recorder.results
     }
 
@@ -182,5 +195,11 @@ extension Evaluation {
                 fix: "edit \(host.operatorPath(subject)) at line \(problem.line)", line: line))
         }
         return results
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -319,10 +319,14 @@ private final class Loader {
             equals: r.template("equals", text: r.string("equals")), oneOf: oneOf,
             forbid: r.strings("forbid") ?? [], pattern: pattern,
             minLength: r.integer("min_length", minimum: 0), secret: r.bool("secret") ?? false,
-            path: isPath, inside: inside, exists: exists)
+            path: isPath, inside: inside, exists: exists, keyIDIn: r.nonEmptyString("key_id_in"))
+        if let list = entry.keyIDIn {
+            if !VariableName.isValid(list) { r.error("key_id_in", "'\(list)' is not a variable name") }
+            references.add(list, line: r.line(of: "key_id_in"), entry: r.label, key: "key_id_in", isListing: true)
+        }
         r.finish(allowed: [
             "name", "required", "default", "aliases", "equals", "one_of", "forbid", "pattern", "min_length",
-            "secret", "path", "inside", "exists",
+            "secret", "path", "inside", "exists", "key_id_in",
         ] + ContractLoader.entryKeys)
         return name == nil ? nil : entry
     }

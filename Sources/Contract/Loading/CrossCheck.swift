@@ -16,7 +16,7 @@ struct CrossCheck {
                     ? "tests \(reference.variable), which no [[variable]] declares"
                     : "'${\(reference.variable)}' is not declared by any [[variable]]"
                 log.error(line: reference.line, entry: reference.entry, key: reference.key, what + hint)
-            } else if secrets.contains(reference.variable) {
+            } else if secrets.contains(reference.variable) && !reference.isListing {
                 let what = reference.isCondition
                     ? "cannot test secret variable \(reference.variable): its value would appear in skip messages"
                     : "cannot interpolate secret variable '${\(reference.variable)}': its value would appear in output"

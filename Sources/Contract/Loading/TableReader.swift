@@ -285,11 +285,13 @@ final class ReferenceLog {
         var entry: String?
         var key: String
         var isCondition: Bool
+        /// Named (not interpolated) by `key_id_in`: a secret may be named, it is never shown.
+        var isListing: Bool = false
     }
 
     var references: [Reference] = []
 
-    func add(_ variable: String, line: Int, entry: String?, key: String, isCondition: Bool = false) {
-        references.append(Reference(variable: variable, line: line, entry: entry, key: key, isCondition: isCondition))
+    func add(_ variable: String, line: Int, entry: String?, key: String, isCondition: Bool = false, isListing: Bool = false) {
+        references.append(Reference(variable: variable, line: line, entry: entry, key: key, isCondition: isCondition, isListing: isListing))
     }
 }

@@ -29,4 +29,7 @@ public struct VariableEntry: Sendable, Hashable {
     public var inside: Template?
     /// The path it names exists under the root.
     public var exists: Bool?
+    /// The name of a variable holding a comma-separated list of `ID:SECRET` entries
+    /// (`ENCRYPTION_KEYS=k1:...,k2:...`): the value must be one of those ids. The list is never shown.
+    public var keyIDIn: String? = nil
 }
