@@ -49,5 +49,6 @@ let package = Package(
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ProvisionTests", dependencies: ["Provision", "Contract", "Host", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Contract", "TestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import CAcl
 import CCryptsetup
 import CLinux
+import CSystemd
 import COpenSSL
 import Glibc
 
@@ -289,6 +290,32 @@ internal func system_crypt_is_active(_ cd: OpaquePointer, _ name: String) -> Boo
 
 /// crypt_free(3).
 internal func system_crypt_free(_ cd: OpaquePointer) { crypt_free(cd) }
+
+/// sd_notify(3); returns the -errno convention of libsystemd.
+internal func system_sd_notify(_ state: String) -> CInt {
+    sd_notify(0, state)
+}
+
+/// sd_journal_sendv(3) with one iovec per FIELD=value.
+internal func system_sd_journal_sendv(_ fields: [String]) -> CInt {
+    let strings = fields.map { strdup($0) }
+    defer { for string in strings { free(string) } }
+    var vectors = strings.map { iovec(iov_base: UnsafeMutableRawPointer($0), iov_len: $0.map { strlen($0) } ?? 0) }
+    return sd_journal_sendv(&vectors, CInt(vectors.count))
+}
+
+/// setenv(3).
+internal func system_setenv(_ name: String, _ value: String) -> CInt {
+    setenv(name, value, 1)
+}
+
+/// execvp(3); returns only on failure.
+internal func system_execvp(_ arguments: [String]) -> CInt {
+    var pointers: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return execvp(arguments[0], &pointers)
+}
 
 /// The calling thread's errno.
 internal var system_errno: CInt { errno }

@@ -11,7 +11,7 @@ struct HostContractCommand: ParsableCommand {
             Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage.
             """,
         version: "0.1.0",
-        subcommands: [Lint.self, Check.self, Provision.self, Tmpfiles.self]
+        subcommands: [Lint.self, Check.self, Provision.self, Tmpfiles.self, GateCommand.self]
     )
 
     /// Runs the command, with bad usage exiting 2 as the interface promises (not 64).

@@ -39,6 +39,12 @@ public struct ProcessOutcome: Sendable {
     public var standardOutput: String
     public var standardError: String
     public var all: String { standardOutput + standardError }
+
+    public init(status: Int32, standardOutput: String, standardError: String) {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
 }
 
 /// Runs `executable` with `arguments` and waits, with standard input closed.

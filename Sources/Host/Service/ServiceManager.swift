@@ -1,0 +1,40 @@
+import Glibc
+
+/// What a service started by systemd talks to: the notification socket, the journal, and the
+/// process it becomes.
+public enum ServiceManager {
+    /// Sends `STATUS=text` to the service manager when NOTIFY_SOCKET is set; false when there is
+    /// no manager to tell. The corresponding C function is sd_notify(3).
+    @discardableResult
+    public static func notifyStatus(_ text: String) -> Bool {
+        system_sd_notify("STATUS=" + text.replacing("\n", with: " ")) > 0
+    }
+
+    /// Whether standard error is connected to the journal: JOURNAL_STREAM names its device and
+    /// inode (systemd.exec(5)).
+    public static var standardErrorIsJournal: Bool {
+        guard let stream = Terminal.environmentValue("JOURNAL_STREAM") else { return false }
+        let parts = stream.split(separator: ":")
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var raw = stat()
+        guard case .success = valueOrErrno({ system_fstat(2, &raw) }) else { return false }
+        return UInt64(raw.st_dev) == device && UInt64(raw.st_ino) == inode
+    }
+
+    /// Sends one structured entry (FIELD=value strings) to the journal. The corresponding C
+    /// function is sd_journal_sendv(3).
+    @discardableResult
+    public static func sendToJournal(_ fields: [(String, String)]) -> Result<Void, HostError> {
+        let code = system_sd_journal_sendv(fields.map { $0.0 + "=" + $0.1 })
+        return code >= 0 ? .success(()) : .failure(HostError(errno: -code))
+    }
+
+    /// Sets the environment, then replaces this process with `arguments` (searched in PATH), so
+    /// the program keeps the PID, the descriptors and the signals. Returns only on failure. The
+    /// corresponding C function is execvp(3).
+    public static func replaceProcess(with arguments: [String], environment: [String: String]) -> HostError {
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) { _ = system_setenv(name, value) }
+        _ = system_execvp(arguments)
+        return HostError(errno: system_errno)
+    }
+}

@@ -1,0 +1,74 @@
+import Contract
+import Host
+import Provision
+
+/// The startup gate: check the contract against this process's own environment, and only if it
+/// holds become COMMAND (execvp: same PID, descriptors and signals), with the environment
+/// normalised (defaults filled in, aliases set to their canonical value). The verdict goes to
+/// the service manager as STATUS= and, where standard error is the journal, each failure as a
+/// structured entry.
+public struct Gate {
+    public var contractPath: String
+    public var root: String
+    public var command: [String]
+    public var environment: [String: String]
+
+    /// EX_CONFIG: the contract does not hold, or is invalid.
+    public static let refused: Int32 = 78
+    /// As env(1): the command cannot be executed.
+    public static let cannotExecute: Int32 = 127
+
+    public init(contract: String, root: String = "/", command: [String], environment: [String: String]? = nil) {
+        self.contractPath = contract
+        self.root = root
+        self.command = command
+        self.environment = environment ?? ProcessEnvironment.current()
+    }
+
+    /// Why the gate did not become COMMAND.
+    public struct Refusal {
+        public var status: Int32
+        /// One line for the service's status, as sent with STATUS=.
+        public var verdict: String
+        public var report: Report?
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Checks, then replaces the process with the command; returns only when it does not.
+    public func run() -> Refusal {
+        let outcome = ContractFile.load(contractPath)
+        guard let contract = outcome.contract else {
+            let errors = outcome.errors
+            let verdict = "contract \(contractPath) is invalid: \(errors.count) \(errors.count == 1 ? "error" : "errors")"
+            ServiceManager.notifyStatus(verdict)
+            journal(errors.map { JournalEntry.fields(for: $0, contract: contractPath) })
+            return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: outcome.diagnostics)
+        }
+        let report: Report
+        do {
+            report = try Inspector(contract: contract, root: root, processEnvironment: environment).run()
+        } catch {
+            let verdict = "contract \(contract.name) cannot be checked: \(error)"
+            ServiceManager.notifyStatus(verdict)
+            return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: [])
+        }
+        guard report.passed else {
+            let failures = report.results.filter(\.isViolation)
+            let verdict = "contract \(contract.name) violated: \(failures.count) \(failures.count == 1 ? "failure" : "failures")"
+            ServiceManager.notifyStatus(verdict)
+            journal(failures.map { JournalEntry.fields(for: $0, contract: contract.name) })
+            return Refusal(status: Self.refused, verdict: verdict, report: report, diagnostics: [])
+        }
+        ServiceManager.notifyStatus("contract \(contract.name) holds: \(report.summary.total) checks")
+        let normalised = ResolvedEnvironment(contract: contract, given: environment).normalised()
+        let error = ServiceManager.replaceProcess(with: command, environment: normalised)
+        let verdict = "cannot execute \(command.first ?? ""): \(error)"
+        ServiceManager.notifyStatus(verdict)
+        return Refusal(status: Self.cannotExecute, verdict: verdict, report: report, diagnostics: [])
+    }
+
+    private func journal(_ entries: [[(String, String)]]) {
+        guard ServiceManager.standardErrorIsJournal else { return }
+        for fields in entries { ServiceManager.sendToJournal(fields) }
+    }
+}

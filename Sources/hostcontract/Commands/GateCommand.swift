@@ -1,0 +1,37 @@
+import ArgumentParser
+import Contract
+import Runtime
+
+struct GateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Check the contract, and only if it holds replace this process with COMMAND.",
+        discussion: """
+            The contract is checked against this process's environment. On success COMMAND runs with \
+            the same PID, with defaults and aliases of the contract's variables set. Exit codes: \
+            COMMAND's own; 78 (EX_CONFIG) when the contract does not hold or is invalid; 127 when \
+            COMMAND cannot be executed. With NOTIFY_SOCKET set, the verdict is sent as STATUS=.
+            """)
+
+    @OptionGroup var contract: ContractArgument
+
+    @Option(help: ArgumentHelp("Check the tree under DIR as if it were /.", valueName: "DIR"))
+    var root: String = "/"
+
+    @Argument(parsing: .postTerminator, help: "The command to run when the contract holds (after --).")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty { throw ValidationError("give the command to run after --, e.g. hostcontract gate app.toml -- /usr/bin/app") }
+    }
+
+    func run() throws {
+        let refusal = Gate(contract: contract.contract, root: root, command: command).run()
+        for diagnostic in refusal.diagnostics { FileHandleStream.standardError.write(diagnostic.description + "\n") }
+        if let report = refusal.report, refusal.status == Gate.refused {
+            FileHandleStream.standardError.write(TextReport(colour: false).render(report))
+        }
+        FileHandleStream.standardError.write("hostcontract: \(refusal.verdict)\n")
+        throw ExitCode(refusal.status)
+    }
+}
