@@ -21,6 +21,20 @@ public enum Terminal {
     /// Seconds since the epoch. The corresponding C function is time(2).
     public static func currentTime() -> Int { time(nil) }
 
+    /// Seconds since the epoch with fractions. The corresponding C function is clock_gettime(2) with CLOCK_REALTIME.
+    public static func wallClock() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Seconds on a clock that never jumps. The corresponding C function is clock_gettime(2) with CLOCK_MONOTONIC.
+    public static func monotonicClock() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     /// The value of an environment variable of this process. The corresponding C function is getenv(3).
     public static func environmentValue(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

@@ -13,6 +13,9 @@ public struct Report: Codable, Sendable {
     public var passed: Bool
     public var summary: Summary
     public var results: [CheckResult]
+    /// When the run started (seconds since the epoch) and how long it took, where measured.
+    public var timestamp: Double?
+    public var duration: Double?
 
     enum CodingKeys: String, CodingKey {
         case contract

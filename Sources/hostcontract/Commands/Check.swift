@@ -27,9 +27,12 @@ struct Check: ParsableCommand {
     func run() throws {
         let loaded = try contract.load()
         let inspector = Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only)
-        let report: Report
+        var report: Report
+        let started = Terminal.wallClock(), clock = Terminal.monotonicClock()
         do {
             report = try inspector.run()
+            report.timestamp = started
+            report.duration = Terminal.monotonicClock() - clock
         } catch {
             FileHandleStream.standardError.write("hostcontract: \(error)\n")
             throw ExitCode(2)
