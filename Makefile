@@ -16,7 +16,7 @@ install: build
 	install -D -m 0755 "$$(swift build -c release --show-bin-path)/hostcontract" "$(BINDIR)/hostcontract"
 	install -d "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
 	for page in .build/plugins/GenerateManual/outputs/hostcontract/*.1; do \
-		install -m 0644 "$$page" "$(MANDIR)/$$(basename "$$page" | sed 's/^hostcontract\./hostcontract-/')"; \
+		install -m 0644 "$$page" "$(MANDIR)/$$(basename "$$page" | sed 's/^hostcontract\.\(.*\)\.1$$/hostcontract-\1.1/')"; \
 	done
 	"$(BINDIR)/hostcontract" --generate-completion-script bash > "$(BASHDIR)/hostcontract"
 	"$(BINDIR)/hostcontract" --generate-completion-script zsh > "$(ZSHDIR)/_hostcontract"
