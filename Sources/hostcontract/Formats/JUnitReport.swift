@@ -1,0 +1,63 @@
+import Contract
+
+/// JUnit XML for CI test reports: one testsuite per entry kind, one testcase per check (named by
+/// subject and check), failures with message, expected, actual, fix and contract line, skips as
+/// skipped; warnings are visible in system-out but are not failures.
+enum JUnitReport {
+    static func render(_ report: Report) -> String {
+        let violations = report.results.count(where: \.isViolation)
+        let time = report.duration.map(PrometheusReport.format3) ?? "0"
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\"\(escape("hostcontract \(report.contract)"))\" tests=\"\(report.results.count)\" "
+            + "failures=\"\(violations)\" errors=\"0\" skipped=\"\(report.summary.skipped)\" time=\"\(time)\">\n"
+        for kind in EntryKind.allCases {
+            let results = report.results.filter { $0.kind == kind }
+            guard !results.isEmpty else { continue }
+            xml += "  <testsuite name=\"\(kind.rawValue)\" tests=\"\(results.count)\" failures=\"\(results.count(where: \.isViolation))\" "
+                + "errors=\"0\" skipped=\"\(results.count { $0.status == .skip })\" time=\"0\">\n"
+            for result in results {
+                xml += "    <testcase classname=\"\(escape(report.contract)).\(kind.rawValue)\" name=\"\(escape(result.subject + ": " + result.check))\" time=\"0\""
+                switch result.status {
+                case .pass:
+                    xml += "/>\n"
+                case .skip:
+                    xml += ">\n      <skipped message=\"\(escape(result.message))\"/>\n    </testcase>\n"
+                case .fail where result.severity == .warning:
+                    xml += ">\n      <system-out>\(escape("warning: " + details(result, file: report.contractFile)))</system-out>\n    </testcase>\n"
+                case .fail:
+                    xml += ">\n      <failure message=\"\(escape(result.message))\" type=\"\(escape(result.check))\">"
+                        + escape(details(result, file: report.contractFile)) + "</failure>\n    </testcase>\n"
+                }
+            }
+            xml += "  </testsuite>\n"
+        }
+        return xml + "</testsuites>\n"
+    }
+
+    static func details(_ result: CheckResult, file: String) -> String {
+        var lines = [result.message]
+        if let expected = result.expected { lines.append("expected: \(expected)") }
+        if let actual = result.actual { lines.append("actual: \(actual)") }
+        if let fix = result.fix { lines.append("fix: \(fix)") }
+        if let line = result.line { lines.append("required by \(file):\(line)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// XML text and attribute escaping; control characters XML 1.0 forbids are dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20: continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,115 @@
+import Contract
+
+/// SARIF 2.1.0 for code-scanning views: one rule per entry kind and check (`directory.mode`,
+/// `access.read`, `nginx.internal`) with a help text, a result for each failure and warning,
+/// located at the contract line that required it, with the host subject as logical location.
+enum SARIFReport {
+    static func render(_ report: Report) -> String {
+        var ruleIDs: [String] = []
+        for result in report.results {
+            let id = ruleID(result)
+            if !ruleIDs.contains(id) { ruleIDs.append(id) }
+        }
+        let rules = ruleIDs.map { id -> JSONValue in
+            let parts = id.split(separator: ".", maxSplits: 1).map(String.init)
+            return .object([
+                ("id", .string(id)),
+                ("name", .string(ruleName(id))),
+                ("shortDescription", .object([("text", .string("\(parts[0]) \(parts.count > 1 ? parts[1] : "")"))])),
+                ("help", .object([("text", .string(help(kind: parts[0], check: parts.count > 1 ? parts[1] : "")))])),
+                ("defaultConfiguration", .object([("level", .string("error"))])),
+            ])
+        }
+        let results = report.results.filter { $0.status == .fail }.map { result -> JSONValue in
+            let location: [(String, JSONValue)] = [
+                ("physicalLocation", .object([
+                    ("artifactLocation", .object([("uri", .string(report.contractFile))])),
+                    ("region", .object([("startLine", .number(max(1, result.line ?? 1)))])),
+                ])),
+                ("logicalLocations", .array([.object([
+                    ("name", .string(result.subject)), ("kind", .string("resource")),
+                    ("fullyQualifiedName", .string("\(result.kind.rawValue):\(result.subject)")),
+                ])])),
+            ]
+            var properties: [(String, JSONValue)] = [("subject", .string(result.subject))]
+            if let expected = result.expected { properties.append(("expected", .string(expected))) }
+            if let actual = result.actual { properties.append(("actual", .string(actual))) }
+            if let fix = result.fix { properties.append(("fix", .string(fix))) }
+            return .object([
+                ("ruleId", .string(ruleID(result))),
+                ("ruleIndex", .number(ruleIDs.firstIndex(of: ruleID(result)) ?? 0)),
+                ("level", .string(result.severity == .error ? "error" : "warning")),
+                ("message", .object([("text", .string("\(result.subject): \(result.message)" + (result.fix.map { " (fix: \($0))" } ?? "")))])),
+                ("locations", .array([.object(location)])),
+                ("properties", .object(properties)),
+            ])
+        }
+        let run = JSONValue.object([
+            ("tool", .object([("driver", .object([
+                ("name", .string("hostcontract")), ("version", .string("0.1.0")),
+                ("informationUri", .string("https://github.com/hostcontract/hostcontract")),
+                ("rules", .array(rules)),
+            ]))])),
+            ("automationDetails", .object([("id", .string("hostcontract/\(report.contract)/"))])),
+            ("invocations", .array([.object([("executionSuccessful", .bool(true))])])),
+            ("results", .array(results)),
+            ("properties", .object([
+                ("contract", .string(report.contract)), ("root", .string(report.root)), ("passed", .bool(report.passed)),
+            ])),
+        ])
+        return JSONValue.object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([run])),
+        ]).rendered(indent: "") + "\n"
+    }
+
+    static func ruleID(_ result: CheckResult) -> String { "\(result.kind.rawValue).\(result.check)" }
+
+    /// "directory.min_bytes" -> "DirectoryMinBytes".
+    static func ruleName(_ id: String) -> String {
+        var name = ""
+        var upper = true
+        for character in id {
+            if character == "." || character == "_" {
+                upper = true
+            } else {
+                name += upper ? character.uppercased() : String(character)
+                upper = false
+            }
+        }
+        return name
+    }
+
+    static let checkHelp: [String: String] = [
+        "exists": "The path must exist with the declared type (a directory, a regular file).",
+        "owner": "The path must be owned by the declared user.",
+        "group": "The path must belong to the declared group.",
+        "mode": "The permission bits must be exactly the declared mode.",
+        "acl": "The declared POSIX ACL entries must be present, not limited by the mask.",
+        "other": "A key must never be readable by other.",
+        "min_bytes": "A key must hold at least the declared number of bytes.",
+        "format": "The file must parse in the declared format.",
+        "read": "The principal's read access, as the kernel decides it.",
+        "write": "The principal's write access, as the kernel decides it.",
+        "execute": "The principal's execute or search access, as the kernel decides it.",
+        "via": "The access must be granted through the declared class of the ACL.",
+        "required": "The variable must be set.",
+        "alias": "Where an older name of the variable is set, it must equal the canonical variable.",
+        "equals": "The variable must have the declared value.",
+        "one_of": "The variable must have one of the declared values.",
+        "forbid": "The variable (or a line of the file) must not have the forbidden value (or match the pattern).",
+        "location": "The nginx configuration must have the declared location.",
+        "alias_traversal": "A location and its alias must both end with '/' or neither.",
+        "worker_access": "The nginx worker user must be able to read what the location serves.",
+        "syntax": "The configuration file must parse.",
+        "encrypted": "The path must be stored on an active dm-crypt mapping.",
+        "validity": "Every certificate must be valid now.",
+        "min_days_left": "No certificate may expire sooner than the declared number of days.",
+    ]
+
+    static func help(kind: String, check: String) -> String {
+        (checkHelp[check] ?? "The \(check) rule of [[\(kind)]] entries, as the contract line declares it.")
+            + " The finding's message says what was found and how to fix it."
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Each format read by an independent consumer (junitparser, sarif-tools, promtool), with the
+/// counts of the JSON report, and the secret canary in none of them.
+@Suite(.enabled(if: runningAsRoot, "sample roots need chown"))
+struct ReportFormatTests {
+    static let canary = "FORMATCANARY-9f8e7d6c5b4a"
+
+    /// A root with an error (mode), a warning (an ignored environment line), skips, and a short
+    /// secret whose failure must not show it.
+    func faultyRoot() throws -> SampleRoot {
+        let root = try SampleRoot()
+        root.chmod("/var/lib/lx-annotate/data/import", 0o755)
+        root.setVariable("DJANGO_SECRET_KEY", Self.canary)
+        root.environmentFile += "export PATH=/usr/bin\n"
+        return root
+    }
+
+    func outputs(_ root: SampleRoot) throws -> [String: String] {
+        let directory = TemporaryDirectory("formats")
+        var texts: [String: String] = [:]
+        for format in ["json", "junit", "sarif", "prometheus", "text"] {
+            let file = directory.path + "/report." + format
+            let outcome = try hostcontract("check", "contracts/lx-annotate.toml", "--root", root.path, "--format", format, "--output", file)
+            #expect(outcome.status == 1, "\(format): \(outcome.all)")
+            #expect(outcome.standardOutput.isEmpty)
+            texts[format] = try String(contentsOfFile: file, encoding: .utf8)
+        }
+        return texts
+    }
+
+    func python(_ script: String, _ input: String) throws -> [String: Any] {
+        let directory = TemporaryDirectory("consumer")
+        let file = directory.write("input", input)
+        let outcome = try run("/usr/bin/env", ["python3", "-c", script, file])
+        guard outcome.status == 0, let json = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        else { throw FixtureError(message: "consumer failed: \(outcome.all)") }
+        return json
+    }
+
+    @Test func everyConsumerSeesTheSameCounts() throws {
+        let root = try faultyRoot()
+        let texts = try outputs(root)
+        let report = try JSONReportView(try #require(texts["json"]))
+        let results = report.results
+        let total = results.count
+        let errors = results.count { $0["status"] as? String == "fail" && $0["severity"] as? String == "error" }
+        let warnings = results.count { $0["status"] as? String == "fail" && $0["severity"] as? String == "warning" }
+        let skipped = results.count { $0["status"] as? String == "skip" }
+        #expect(errors >= 2 && warnings >= 1 && skipped >= 1)
+        #expect(report.summary["total"] == total)
+
+        // JUnit through junitparser: tests, failures (errors only: warnings are not failures), skipped.
+        let junit = try python("""
+            import json, sys
+            from junitparser import JUnitXml, Failure, Skipped
+            xml = JUnitXml.fromfile(sys.argv[1])
+            cases = [case for suite in xml for case in suite]
+            print(json.dumps({
+                "tests": len(cases),
+                "failures": sum(1 for c in cases if any(isinstance(r, Failure) for r in c.result)),
+                "skipped": sum(1 for c in cases if any(isinstance(r, Skipped) for r in c.result)),
+                "warnings": sum(1 for c in cases if (c.system_out or "").startswith("warning:")),
+                "suites": sorted(s.name for s in xml),
+                "declared": [xml.tests, xml.failures, xml.skipped]}))
+            """, try #require(texts["junit"]))
+        #expect(junit["tests"] as? Int == total)
+        #expect(junit["failures"] as? Int == errors)
+        #expect(junit["skipped"] as? Int == skipped)
+        #expect(junit["warnings"] as? Int == warnings)
+        #expect(junit["declared"] as? [Int] == [total, errors, skipped])
+        #expect((junit["suites"] as? [String])?.contains("directory") == true)
+
+        // SARIF through sarif-tools, and the structure code scanning needs.
+        let sarif = try python("""
+            import json, sys
+            from sarif import loader
+            f = loader.load_sarif_file(sys.argv[1])
+            data = json.load(open(sys.argv[1]))
+            run = data["runs"][0]
+            rules = run["tool"]["driver"]["rules"]
+            ok = data["version"] == "2.1.0" and all(
+                r["ruleId"] == rules[r["ruleIndex"]]["id"] and r["level"] in ("error", "warning")
+                and r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+                and r["locations"][0]["logicalLocations"][0]["name"]
+                for r in run["results"]) and all(rule["help"]["text"] for rule in rules)
+            records = f.get_records()
+            print(json.dumps({"results": f.get_result_count(), "structured": ok,
+                "errors": sum(1 for r in records if r["Severity"] == "error"),
+                "warnings": sum(1 for r in records if r["Severity"] == "warning"),
+                "codes": sorted(set(r["Code"] for r in records)), "lines": sorted(set(r["Line"] for r in records))}))
+            """, try #require(texts["sarif"]))
+        #expect(sarif["results"] as? Int == errors + warnings)
+        #expect(sarif["errors"] as? Int == errors)
+        #expect(sarif["warnings"] as? Int == warnings)
+        #expect(sarif["structured"] as? Bool == true)
+        #expect((sarif["codes"] as? [String])?.contains("directory.mode") == true)
+
+        // Prometheus through promtool, and the counts summed back.
+        let promtool = try runWithInput("/usr/bin/promtool", ["check", "metrics"], input: try #require(texts["prometheus"]))
+        #expect(promtool.status == 0, "\(promtool.all)")
+        var sums: [String: Int] = [:]
+        for line in try #require(texts["prometheus"]).split(separator: "\n") where line.hasPrefix("hostcontract_checks{") {
+            let status = line.split(separator: "status=\"")[1].prefix { $0 != "\"" }
+            sums[String(status), default: 0] += Int(line.split(separator: " ").last!)!
+        }
+        #expect(sums["passed"] == report.summary["passed"])
+        #expect(sums["failed"] == report.summary["failed"])
+        #expect(sums["skipped"] == skipped)
+        #expect(texts["prometheus"]?.contains("hostcontract_holds{contract=\"lx-annotate\"} 0\n") == true)
+        #expect(texts["prometheus"]?.contains("hostcontract_violations{contract=\"lx-annotate\"} \(errors)\n") == true)
+
+        for (format, text) in texts {
+            #expect(!text.contains("FORMATCANARY"), "\(format) shows the secret")
+        }
+    }
+
+    @Test func theTextReportPutsFailuresFirstAndEndsWithTheVerdict() throws {
+        let root = try faultyRoot()
+        let text = try #require(try outputs(root)["text"])
+        let lines = text.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("FAIL ") == true)
+        #expect(lines.last?.hasPrefix("contract lx-annotate violated: ") == true)
+        let firstWarning = lines.firstIndex { $0.hasPrefix("WARN ") }
+        let lastFailure = lines.lastIndex { $0.hasPrefix("FAIL ") }
+        #expect(firstWarning != nil && lastFailure != nil && lastFailure! < firstWarning!)
+        #expect(!text.contains("\u{1B}["))
+    }
+}
