@@ -112,6 +112,29 @@ internal func system_readdir(_ directory: OpaquePointer) -> UnsafeMutablePointer
     readdir(directory)
 }
 
+/// The name of a readdir(3) entry.
+internal func system_dirent_name(_ entry: UnsafeMutablePointer<dirent>) -> String {
+    withUnsafePointer(to: entry.pointee.d_name) { pointer in
+        pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+    }
+}
+
+/// Every name in the directory open at `fd` but `.` and `..`; takes ownership of `fd`.
+internal func system_directory_names(_ fd: CInt) -> Result<[String], HostError> {
+    guard let directory = system_fdopendir(fd) else {
+        let error = HostError(errno: system_errno)
+        _ = system_close(fd)
+        return .failure(error)
+    }
+    defer { _ = system_closedir(directory) }
+    var names: [String] = []
+    while let entry = system_readdir(directory) {
+        let name = system_dirent_name(entry)
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return .success(names)
+}
+
 /// closedir(3).
 internal func system_closedir(_ directory: OpaquePointer) -> CInt {
     closedir(directory)

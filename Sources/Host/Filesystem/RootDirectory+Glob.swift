@@ -32,18 +32,6 @@ extension RootDirectory {
     /// The names in the directory at `path` inside the root.
     func entries(of path: String) -> [String] {
         guard case .success(let fd) = open(path, flags: O_RDONLY | O_DIRECTORY) else { return [] }
-        guard let directory = system_fdopendir(fd) else {
-            _ = system_close(fd)
-            return []
-        }
-        defer { _ = system_closedir(directory) }
-        var names: [String] = []
-        while let entry = system_readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        return (try? system_directory_names(fd).get()) ?? []
     }
 }

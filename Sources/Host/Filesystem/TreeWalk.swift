@@ -40,9 +40,7 @@ public struct TreeWalk {
                 stack.removeLast()
                 continue
             }
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = system_dirent_name(entry)
             if name == "." || name == ".." { continue }
             let path = level.path + "/" + name
             let parent = system_dirfd(level.directory)

@@ -108,19 +108,5 @@ extension String {
 
 /// The names in a directory on this machine (not inside a root).
 func directoryNames(_ path: String) -> Result<[String], HostError> {
-    valueOrErrno { system_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }.flatMap { fd in
-        guard let directory = system_fdopendir(fd) else {
-            _ = system_close(fd)
-            return .failure(HostError(errno: system_errno))
-        }
-        defer { _ = system_closedir(directory) }
-        var names: [String] = []
-        while let entry = system_readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return .success(names)
-    }
+    valueOrErrno { system_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }.flatMap(system_directory_names)
 }
