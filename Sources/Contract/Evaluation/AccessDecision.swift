@@ -20,7 +20,7 @@ public struct AccessDecision: Sendable, Equatable {
     public var granted: Bool
     public var decider: Decider
     /// The file has an extended ACL whose mask is empty: the kernel then decides by the mode
-    /// bits alone (acl_permission_check() consults the ACL only when the group bits are set).
+    /// bits alone (the kernel's acl_permission_check consults the ACL only when the group bits are set).
     public var extendedListIgnored = false
 
     /// Decides `right` (one of r, w, x) for `principal` on `node`.
