@@ -203,8 +203,6 @@ public struct Planner {
             }
             if target.isImplicitParent { return [] }
             return metadataChanges(target, facts)
-        default:
-            return []
         }
     }
 
