@@ -46,5 +46,12 @@ max_file_mode = "0640"
 TOML
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 "$binary" check "$root/tree.toml" --root "$root" --only tree | tail -1
-hyperfine --runs "$runs" --warmup 2 --export-json "$root/tree.json" -N "$binary check $root/tree.toml --root $root --only tree"
-python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print(f\"median {r['median']*1000:.0f} ms for $entries files\")" "$root/tree.json"
+# Baseline: find(1) stat'ing every entry and printing owner, group and mode, judging nothing.
+hyperfine --runs "$runs" --warmup 2 --export-json "$root/tree.json" -N \
+    "$binary check $root/tree.toml --root $root --only tree" \
+    "find $root/srv/store -printf '%U %G %m\\n'"
+python3 - "$root/tree.json" "$entries" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"median {r['median'] * 1000:6.0f} ms  {r['command'].split(' ')[0].split('/')[-1]} ({sys.argv[2]} files)")
+PY
