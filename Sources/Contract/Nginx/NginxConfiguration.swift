@@ -64,15 +64,16 @@ public struct NginxConfiguration: Sendable {
 
     public init(files: [NginxFile]) { self.files = files }
 
-    /// The directives of a block with every `include` replaced by what it includes, in place.
-    public func expanded(_ directives: [NginxDirective], depth: Int = 0) -> [NginxDirective] {
-        guard depth < 32 else { return directives }
+    /// The directives of a block with every `include` replaced by what it includes, in place. An
+    /// include that would re-enter a file already being expanded (a cycle) is passed over.
+    public func expanded(_ directives: [NginxDirective], within chain: Set<Int> = []) -> [NginxDirective] {
         var result: [NginxDirective] = []
         for directive in directives {
             if directive.isComment { continue }
             if let includes = directive.includes {
-                for index in includes where index < files.count {
-                    result += expanded(files[index].directives, depth: depth + 1)
+                let inside = chain.union([directive.file])
+                for index in includes where index < files.count && !inside.contains(index) {
+                    result += expanded(files[index].directives, within: inside.union([index]))
                 }
             } else {
                 result.append(directive)
