@@ -2,8 +2,9 @@
 /// `--env-file`, or the process (for `gate`), with what went wrong reading it.
 public struct EnvironmentInput: Sendable {
     public enum Origin: Sendable, Equatable {
-        /// A file; `subject` is how findings name it, `contractLine` where the contract declares it.
-        case file(subject: String)
+        /// A file; `subject` is how findings name it. `onThisMachine`: given with --env-file, so
+        /// not under --root.
+        case file(subject: String, onThisMachine: Bool = false)
         case process
         /// The contract names no environment file and none was given.
         case none

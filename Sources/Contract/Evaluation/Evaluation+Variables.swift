@@ -158,7 +158,7 @@ extension Evaluation {
 
     var environmentName: String {
         switch input.origin {
-        case .file(let subject): host.operatorPath(subject)
+        case .file(let subject, let onThisMachine): onThisMachine ? subject : host.operatorPath(subject)
         case .process: "the service's environment"
         case .none: "the environment"
         }
@@ -175,14 +175,15 @@ extension Evaluation {
 
     /// The environment file itself: readable, and every line one systemd takes as meant.
     func environmentFileResults() -> [CheckResult] {
-        guard case .file(let subject) = input.origin else { return [] }
+        guard case .file(let subject, let onThisMachine) = input.origin else { return [] }
+        let target = onThisMachine ? subject : host.operatorPath(subject)
         let line = contract.environment?.line
         var results: [CheckResult] = []
         if let error = input.readError {
             results.append(CheckResult(
                 kind: .environment, subject: subject, check: "readable", status: .fail,
                 message: "environment file \(subject) cannot be read: \(error)", expected: "readable", actual: error,
-                fix: "create \(host.operatorPath(subject))", line: line))
+                fix: "create \(target)", line: line))
             return results
         }
         results.append(CheckResult(
@@ -192,7 +193,7 @@ extension Evaluation {
             results.append(CheckResult(
                 kind: .environment, subject: subject, check: "syntax", status: .fail, severity: problem.severity,
                 message: "\(subject):\(problem.line): \(problem.message)", actual: "line \(problem.line)",
-                fix: "edit \(host.operatorPath(subject)) at line \(problem.line)", line: line))
+                fix: "edit \(target) at line \(problem.line)", line: line))
         }
         return results
     }

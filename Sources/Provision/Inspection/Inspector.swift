@@ -55,7 +55,7 @@ public struct Inspector {
             return EnvironmentInput(values: processEnvironment, origin: .process)
         }
         if let environmentFile {
-            return Self.input(readHostFile(environmentFile), subject: environmentFile)
+            return Self.input(readHostFile(environmentFile), subject: environmentFile, onThisMachine: true)
         }
         guard let template = contract.environment?.file else {
             return EnvironmentInput(values: [:], origin: .none)
@@ -69,14 +69,15 @@ public struct Inspector {
         return Self.input(rootDirectory.contents(of: path), subject: path)
     }
 
-    static func input(_ read: Result<[UInt8], HostError>, subject: String) -> EnvironmentInput {
+    static func input(_ read: Result<[UInt8], HostError>, subject: String, onThisMachine: Bool = false) -> EnvironmentInput {
+        let origin = EnvironmentInput.Origin.file(subject: subject, onThisMachine: onThisMachine)
         switch read {
         case .failure(let error):
-            return EnvironmentInput(values: [:], origin: .file(subject: subject), readError: error.description)
+            return EnvironmentInput(values: [:], origin: origin, readError: error.description)
         case .success(let bytes):
             let file = EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self))
             return EnvironmentInput(
-                values: file.values, origin: .file(subject: subject),
+                values: file.values, origin: origin,
                 problems: file.problems.map {
                     EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
                 })
