@@ -103,10 +103,10 @@ struct ProvisionCommandTests {
         let outside = TemporaryDirectory("sentinel")
         let sentinel = outside.write("sentinel.txt", "still here\n")
         let state = try snapshot(outside.path)
-        // Many directories, so that the kill lands while the run is still creating them.
+        // Many directories, so that the kill lands while the run is still creating them (10,000).
         var contract = try String(contentsOfFile: packageDirectory.path + "/contracts/lx-annotate.toml", encoding: .utf8)
         contract += "\n[[directory]]\npath = \"${STORAGE_DIR}/cases\"\nowner = \"lx-annotate\"\ngroup = \"lx-annotate\"\nmode = \"0750\"\n"
-        contract += "subdirs = [" + (0..<4000).map { "\"case-\($0)\"" }.joined(separator: ", ") + "]\n"
+        contract += "subdirs = [" + (0..<10000).map { "\"case-\($0)\"" }.joined(separator: ", ") + "]\n"
         let file = root.directory.write("big.toml", contract)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: hostcontractExecutable)
@@ -129,7 +129,7 @@ struct ProvisionCommandTests {
         #expect(final.status == 0, "\(final.standardOutput.suffix(2000))")
         #expect(try snapshot(outside.path) == state)
         #expect(try String(contentsOfFile: sentinel, encoding: .utf8) == "still here\n")
-        #expect(made > 0 && made < 4000, "the kill did not land halfway: \(made) of 4000 made")
+        #expect(made > 0 && made < 10000, "the kill did not land halfway: \(made) of 10000 made")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-tmpfiles"), "needs systemd-tmpfiles"))

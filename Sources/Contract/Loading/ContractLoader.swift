@@ -173,10 +173,11 @@ private final class Loader {
     func readSubdirectories(_ r: TableReader) -> [String] {
         guard let names = r.strings("subdirs") else { return [] }
         var valid: [String] = []
+        var seen = Set<String>()
         for name in names {
             if name.isEmpty || name.hasPrefix("/") || name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
                 r.error("subdirs", "'\(name)' must be a relative path below the directory, without '.' or '..'")
-            } else if valid.contains(name) {
+            } else if !seen.insert(name).inserted {
                 r.error("subdirs", "'\(name)' is listed twice")
             } else {
                 valid.append(name)

@@ -25,6 +25,7 @@ public struct Planner {
     public func plan() -> Plan {
         var conflicts: [ProvisionAction] = []
         var declared: [ProvisionTarget] = []
+        var declaredPaths = Set<String>()
 
         func resolve(_ template: Template, _ context: EntryContext) -> String? {
             if context.condition.unmetReason({ environment.value(of: $0) }) != nil { return nil }
@@ -74,7 +75,7 @@ public struct Planner {
                 }
                 entries.append((entry.isDefault, AccessList.Entry(tag: tag, rights: entry.rights)))
             }
-            guard ownerOK, groupOK, aclOK, !declared.contains(where: { $0.path == path }) else { return }
+            guard ownerOK, groupOK, aclOK, declaredPaths.insert(path).inserted else { return }
             var target = ProvisionTarget(
                 path: path, kind: kind, owner: ownerAccount, group: groupAccount, mode: mode, acl: entries, line: line)
             target.owningGroupRights = owningGroupRights
