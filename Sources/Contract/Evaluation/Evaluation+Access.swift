@@ -152,6 +152,12 @@ extension Evaluation {
             return accountCommand("usermod", "-aG", groupName(node.facts.groupID), principal.name)
         }
         if principal.userID == node.facts.userID { return ShellWords.command("chmod", "u+" + letter, target) }
+        // In the owning group already, and no named entry of theirs decides: the group bits lack it.
+        if principal.groupIDs.contains(node.facts.groupID), node.list.rights(of: .user(principal.userID)) == nil,
+            node.list.mask.map({ $0.contains(right) }) ?? true
+        {
+            return ShellWords.command("chmod", "g+" + letter, target)
+        }
         return ShellWords.command("setfacl", "-m", "u:\(aclQualifier(user: principal.userID)):\(letter)", target)
     }
 
