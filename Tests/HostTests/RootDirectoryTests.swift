@@ -83,3 +83,45 @@ import Testing
         #expect(accounts.groupIDs(of: app) == [990, 989])
     }
 }
+
+/// The same confinement without openat2: the look-up resolver used where the kernel refuses it.
+@Suite struct LookUpResolverTests {
+    let outside = TemporaryDirectory("outside")
+    let image = TemporaryDirectory("image")
+
+    init() throws {
+        outside.write("secret.txt", "outside the root\n")
+        image.write("etc/app.conf", "inside\n")
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: image.path + "/etc/absolute", withDestinationPath: outside.path + "/secret.txt")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/climb", withDestinationPath: "../../../../../../" + outside.path + "/secret.txt")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/rooted", withDestinationPath: "/etc/app.conf")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/dir", withDestinationPath: "/etc")
+        try fm.createSymbolicLink(atPath: image.path + "/etc/loop", withDestinationPath: "loop")
+    }
+
+    @Test func theKernelResolverIsChosenWhereOpenat2Works() throws {
+        #expect(try RootDirectory(path: image.path).resolver == .kernel)
+    }
+
+    @Test func bothResolversAgree() throws {
+        let kernel = try RootDirectory(path: image.path, resolver: .kernel)
+        let lookUp = try RootDirectory(path: image.path, resolver: .lookUp)
+        #expect(lookUp.resolver == .lookUp)
+        for path in ["/etc/app.conf", "/etc/rooted", "/etc/absolute", "/etc/climb", "/../../etc/app.conf", "/etc/dir/rooted",
+                     "/etc/dir/../etc/app.conf", "/etc/missing", "/etc/loop", "/etc/app.conf/x", "/", "/etc/dir"] {
+            for follow in [true, false] {
+                let a = kernel.status(of: path, followFinal: follow), b = lookUp.status(of: path, followFinal: follow)
+                switch (a, b) {
+                case (.success(let x), .success(let y)): #expect(x == y, "\(path) follow \(follow)")
+                case (.failure(let x), .failure(let y)): #expect(x.code == y.code, "\(path) follow \(follow): \(x) vs \(y)")
+                default: Issue.record("\(path) follow \(follow): \(a) vs \(b)")
+                }
+            }
+            let contentA = try? kernel.contents(of: path).get(), contentB = try? lookUp.contents(of: path).get()
+            #expect(contentA == contentB, "\(path)")
+        }
+        #expect(String(decoding: try lookUp.contents(of: "/etc/rooted").get(), as: UTF8.self) == "inside\n")
+        #expect(lookUp.glob("/etc/*.conf") == ["/etc/app.conf"])
+    }
+}

@@ -10,13 +10,31 @@ public final class RootDirectory: @unchecked Sendable {
     public let path: String
     let descriptor: CInt
 
+    /// How paths are resolved inside the root.
+    public enum Resolver: Sendable {
+        /// openat2(2) with RESOLVE_IN_ROOT: the kernel's own confinement.
+        case kernel
+        /// Component by component on O_PATH descriptors, for kernels or sandboxes without openat2.
+        case lookUp
+    }
+
+    public let resolver: Resolver
+
     /// Opens `path` as the root of resolution. The corresponding C function is open(2) with O_PATH.
-    public init(path: String) throws(HostError) {
+    /// Without a `resolver`, openat2 is used where the kernel answers it.
+    public init(path: String, resolver: Resolver? = nil) throws(HostError) {
         self.path = path
         let fd = valueOrErrno { system_open(path, hostcontract_O_PATH | O_DIRECTORY | O_CLOEXEC) }
         switch fd {
         case .success(let fd): descriptor = fd
         case .failure(let error): throw error
+        }
+        if let resolver {
+            self.resolver = resolver
+        } else {
+            let probe = system_openat2(descriptor, ".", hostcontract_O_PATH | O_CLOEXEC, 0, UInt64(RESOLVE_IN_ROOT))
+            self.resolver = probe >= 0 ? .kernel : .lookUp
+            if probe >= 0 { _ = system_close(probe) }
         }
     }
 
@@ -40,6 +58,7 @@ public final class RootDirectory: @unchecked Sendable {
     /// Opens `path` inside the root. The corresponding C function is openat2(2) with RESOLVE_IN_ROOT.
     /// With `followFinal` false a final symbolic link is opened as itself (O_PATH|O_NOFOLLOW).
     func open(_ path: String, flags: CInt, followFinal: Bool = true) -> Result<CInt, HostError> {
+        if resolver == .lookUp { return openByLookUp(path, flags: flags, followFinal: followFinal) }
         var flags = flags | O_CLOEXEC
         if !followFinal { flags |= O_NOFOLLOW }
         let resolve = UInt64(RESOLVE_IN_ROOT) | UInt64(RESOLVE_NO_MAGICLINKS)
