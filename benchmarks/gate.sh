@@ -6,17 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-50}
-bash scripts/setup-machine.sh
-command -v hyperfine >/dev/null || { apt-get update -q && apt-get install -y -q hyperfine; }
-swift build -c release -q
-binary=$(swift build -c release --show-bin-path)/hostcontract
-root=$(mktemp -d /tmp/hostcontract-bench.XXXXXX)
-trap 'rm -rf "$root"' EXIT
+. benchmarks/prepare.sh
+root=$work/root
 bash examples/lx-annotate/make-root.sh "$root" >/dev/null
 set -a
 . "$root/var/lib/lx-annotate/.env.systemd"
 set +a
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 hyperfine --runs "$runs" --warmup 5 --export-json "$root/gate.json" -N \
     "/bin/true" \
     "$binary gate contracts/lx-annotate.toml --root $root -- /bin/true" \

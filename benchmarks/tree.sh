@@ -7,12 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 entries=${1:-100000}
 runs=${2:-10}
-bash scripts/setup-machine.sh
-command -v hyperfine >/dev/null || { apt-get update -q && apt-get install -y -q hyperfine; }
-swift build -c release -q
-binary=$(swift build -c release --show-bin-path)/hostcontract
-root=$(mktemp -d /tmp/hostcontract-tree.XXXXXX)
-trap 'rm -rf "$root"' EXIT
+. benchmarks/prepare.sh
+root=$work/root
+mkdir -p "$root"
 chmod 0755 "$root"
 mkdir -p "$root/etc" "$root/srv/store"
 printf 'root:x:0:0::/root:/bin/sh\nsvc:x:990:990::/:/bin/false\n' > "$root/etc/passwd"
@@ -44,7 +41,6 @@ group = "svc"
 max_dir_mode = "0750"
 max_file_mode = "0640"
 TOML
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 "$binary" check "$root/tree.toml" --root "$root" --only tree | tail -1
 # Baseline: find(1) stat'ing every entry and printing owner, group and mode, judging nothing.
 hyperfine --runs "$runs" --warmup 2 --export-json "$root/tree.json" -N \

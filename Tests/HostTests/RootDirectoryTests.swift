@@ -3,20 +3,31 @@ import Host
 import TestSupport
 import Testing
 
-/// Resolution inside a root never escapes it, and nothing is opened that could hang.
-@Suite struct RootDirectoryTests {
+/// An image root with links that try to leave it, and a secret outside it.
+struct LinkedImage {
     let outside = TemporaryDirectory("outside")
     let image = TemporaryDirectory("image")
 
     init() throws {
         outside.write("secret.txt", "outside the root\n")
         image.write("etc/app.conf", "inside\n")
-        let fm = FileManager.default
-        try fm.createSymbolicLink(atPath: image.path + "/etc/absolute", withDestinationPath: outside.path + "/secret.txt")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/climb", withDestinationPath: "../../../../../../" + outside.path + "/secret.txt")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/rooted", withDestinationPath: "/etc/app.conf")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/dangling", withDestinationPath: "/nowhere")
+        let links = [
+            "absolute": outside.path + "/secret.txt", "climb": "../../../../../../" + outside.path + "/secret.txt",
+            "rooted": "/etc/app.conf", "dangling": "/nowhere", "dir": "/etc", "loop": "loop",
+        ]
+        for (name, target) in links {
+            try FileManager.default.createSymbolicLink(atPath: image.path + "/etc/" + name, withDestinationPath: target)
+        }
     }
+}
+
+/// Resolution inside a root never escapes it, and nothing is opened that could hang.
+@Suite struct RootDirectoryTests {
+    let fixture: LinkedImage
+    var outside: TemporaryDirectory { fixture.outside }
+    var image: TemporaryDirectory { fixture.image }
+
+    init() throws { fixture = try LinkedImage() }
 
     @Test func absoluteLinksAreReRootedInsideTheRoot() throws {
         let root = try RootDirectory(path: image.path)
@@ -86,19 +97,10 @@ import Testing
 
 /// The same confinement without openat2: the look-up resolver used where the kernel refuses it.
 @Suite struct LookUpResolverTests {
-    let outside = TemporaryDirectory("outside")
-    let image = TemporaryDirectory("image")
+    let fixture: LinkedImage
+    var image: TemporaryDirectory { fixture.image }
 
-    init() throws {
-        outside.write("secret.txt", "outside the root\n")
-        image.write("etc/app.conf", "inside\n")
-        let fm = FileManager.default
-        try fm.createSymbolicLink(atPath: image.path + "/etc/absolute", withDestinationPath: outside.path + "/secret.txt")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/climb", withDestinationPath: "../../../../../../" + outside.path + "/secret.txt")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/rooted", withDestinationPath: "/etc/app.conf")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/dir", withDestinationPath: "/etc")
-        try fm.createSymbolicLink(atPath: image.path + "/etc/loop", withDestinationPath: "loop")
-    }
+    init() throws { fixture = try LinkedImage() }
 
     @Test func theKernelResolverIsChosenWhereOpenat2Works() throws {
         #expect(try RootDirectory(path: image.path).resolver == .kernel)

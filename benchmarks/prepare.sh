@@ -1,0 +1,10 @@
+# Sourced by the benchmarks: installs what they need, builds the release binary into $binary,
+# and makes a temporary directory $work removed on exit.
+bash scripts/setup-machine.sh
+command -v hyperfine >/dev/null || { apt-get update -q && apt-get install -y -q hyperfine; }
+swift build -c release -q
+binary=$(swift build -c release --show-bin-path)/hostcontract
+work=$(mktemp -d /tmp/hostcontract-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod 0755 "$work"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
