@@ -1,29 +1,38 @@
-# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, man pages and shell completions.
+# make deb: the Debian package (the way to install hostcontract on a server; see README).
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the same files without a package manager.
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
-MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+MANDIR = $(DESTDIR)$(PREFIX)/share/man
 BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 UNITDIR = $(DESTDIR)/etc/systemd/system
+# The release binary carries the Swift runtime (static): it runs where no toolchain is.
+SWIFT_RELEASE = swift build -c release --static-swift-stdlib
 
-.PHONY: build install install-units test
+.PHONY: build deb install install-units test
 build:
-	swift build -c release
+	$(SWIFT_RELEASE)
+
+deb:
+	bash scripts/package-deb.sh
 
 install: build
-	swift package generate-manual --multi-page
-	install -D -m 0755 "$$(swift build -c release --show-bin-path)/hostcontract" "$(BINDIR)/hostcontract"
-	install -d "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
-	for page in .build/plugins/GenerateManual/outputs/hostcontract/*.1; do \
-		install -m 0644 "$$page" "$(MANDIR)/$$(basename "$$page" | sed 's/^hostcontract\.\(.*\)\.1$$/hostcontract-\1.1/')"; \
-	done
+	install -D -m 0755 "$$($(SWIFT_RELEASE) --show-bin-path)/hostcontract" "$(BINDIR)/hostcontract"
+	strip --strip-unneeded "$(BINDIR)/hostcontract"
+	bash scripts/man-pages.sh "$(MANDIR)"
+	install -d "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
 	"$(BINDIR)/hostcontract" --generate-completion-script bash > "$(BASHDIR)/hostcontract"
 	"$(BINDIR)/hostcontract" --generate-completion-script zsh > "$(ZSHDIR)/_hostcontract"
 	"$(BINDIR)/hostcontract" --generate-completion-script fish > "$(FISHDIR)/hostcontract.fish"
 
+# The units name /usr/bin/hostcontract (the package's path); rewritten for PREFIX.
 install-units:
-	install -D -m 0644 deploy/systemd/*.service deploy/systemd/*.timer -t "$(UNITDIR)"
+	install -d "$(UNITDIR)"
+	for unit in deploy/systemd/*.service deploy/systemd/*.timer; do \
+		sed 's|/usr/bin/hostcontract|$(PREFIX)/bin/hostcontract|g' "$$unit" > "$(UNITDIR)/$$(basename "$$unit")"; \
+		chmod 0644 "$(UNITDIR)/$$(basename "$$unit")"; \
+	done
 
 test:
 	bash scripts/test.sh

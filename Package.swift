@@ -18,7 +18,9 @@ let package = Package(
         // C libraries: a module map and a one-include header each, found through pkg-config.
         .systemLibrary(name: "CAcl", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        .systemLibrary(name: "CCryptsetup", pkgConfig: "libcryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
+        // Headers only, no pkgConfig (whose --libs would link it): Host loads libcryptsetup with
+        // dlopen when a contract has [[encrypted]] entries. Its header needs no include path.
+        .systemLibrary(name: "CCryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLinux"),
 
@@ -41,8 +43,11 @@ let package = Package(
             dependencies: [
                 "Contract", "Host", "Provision", "Runtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
+        // The version (from VERSION) and the commit, generated before every build.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
 
         .target(name: "TestSupport", dependencies: ["Contract"], path: "Tests/TestSupport"),
         .testTarget(name: "ContractTests", dependencies: ["Contract", "TestSupport"]),

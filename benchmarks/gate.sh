@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the startup gate costs: `hostcontract gate contracts/lx-annotate.toml -- /bin/true` on the
+# What starting costs (`hostcontract --version`) and what the startup gate costs: `hostcontract gate contracts/lx-annotate.toml -- /bin/true` on the
 # sample lx-annotate root (190 checks, nginx configuration, access traces) against `/bin/true`
 # alone, release build, median of many runs (hyperfine).
 #   benchmarks/gate.sh [RUNS]
@@ -14,6 +14,7 @@ set -a
 set +a
 hyperfine --runs "$runs" --warmup 5 --export-json "$root/gate.json" -N \
     "/bin/true" \
+    "$binary --version" \
     "$binary gate contracts/lx-annotate.toml --root $root -- /bin/true" \
     "$binary check contracts/lx-annotate.toml --root $root --format json --output $root/report.json"
 python3 - "$root/gate.json" <<'PY'

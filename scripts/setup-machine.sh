@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages hostcontract builds and tests with: the C libraries it links
-# (libacl, libsystemd, libcryptsetup, OpenSSL) and the tools its tests start.
+# Installs what hostcontract builds and tests with, on this machine kind or a stock Debian 12:
+# the C libraries it uses (libacl, libsystemd, libcryptsetup, OpenSSL), the tools its tests
+# start, and the Python test tools in a virtual environment (.venv: Debian's python3 refuses
+# `pip install` into the system under PEP 668). scripts/test.sh puts .venv/bin first on PATH.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev acl util-linux mount systemd
-          python3-minimal findutils nginx openssl cryptsetup-bin prometheus)
+          python3-minimal python3-venv findutils nginx openssl cryptsetup-bin prometheus
+          dpkg-dev binutils lintian mandoc debootstrap openssh-client)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -11,12 +15,23 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    # nginx's and prometheus's package scripts would start their servers: a policy-rc.d that
+    # refuses every start keeps them stopped during the install (the tests start their own).
+    placed_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d > /dev/null
+        $sudo chmod 0755 /usr/sbin/policy-rc.d
+        placed_policy=yes
+    fi
     $sudo apt-get update -q
-    # policy-rc.d keeps nginx's package scripts from starting a server during the install.
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+    [ -z "$placed_policy" ] || $sudo rm -f /usr/sbin/policy-rc.d
 fi
-# From PyPI: crossplane, the reference nginx parser the tests compare against; junitparser and
-# sarif-tools, the independent readers of the JUnit and SARIF reports; ansible-core for the
-# fleet audit playbook.
-python3 -c 'import crossplane, junitparser, sarif, ansible' 2>/dev/null ||
-    python3 -m pip install -q --disable-pip-version-check crossplane junitparser sarif-tools ansible-core
+# From PyPI, in .venv: crossplane, the reference nginx parser the tests compare against;
+# junitparser and sarif-tools, the independent readers of the JUnit and SARIF reports;
+# ansible-core for the fleet playbooks.
+if [ ! -x .venv/bin/python3 ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python3 -c 'import crossplane, junitparser, sarif, ansible' 2>/dev/null ||
+    .venv/bin/python3 -m pip install -q --disable-pip-version-check crossplane junitparser sarif-tools ansible-core

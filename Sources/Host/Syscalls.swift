@@ -271,48 +271,61 @@ internal func cryptsetupResult(_ code: CInt) -> Result<Void, HostError> {
 
 /// crypt_init(3) and crypt_load(3) of a LUKS header on `device` (a block device or an image file).
 internal func system_crypt_load(_ device: String) -> Result<OpaquePointer, HostError> {
-    var cd: OpaquePointer? = nil
-    if case .failure(let error) = cryptsetupResult(crypt_init(&cd, device)) { return .failure(error) }
-    guard let cd else { return .failure(HostError(errno: ENOMEM)) }
-    if case .failure(let error) = cryptsetupResult(crypt_load(cd, nil, nil)) {
-        crypt_free(cd)
-        return .failure(error)
+    CryptsetupLibrary.shared.flatMap { library in
+        var cd: OpaquePointer? = nil
+        if case .failure(let error) = cryptsetupResult(library.initialize(&cd, device)) { return .failure(error) }
+        guard let cd else { return .failure(HostError(errno: ENOMEM)) }
+        if case .failure(let error) = cryptsetupResult(library.load(cd, nil, nil)) {
+            library.free(cd)
+            return .failure(error)
+        }
+        return .success(cd)
     }
-    return .success(cd)
 }
 
 /// crypt_init_by_name(3): an active device-mapper crypt mapping.
 internal func system_crypt_init_by_name(_ name: String) -> Result<OpaquePointer, HostError> {
-    var cd: OpaquePointer? = nil
-    if case .failure(let error) = cryptsetupResult(crypt_init_by_name(&cd, name)) { return .failure(error) }
-    guard let cd else { return .failure(HostError(errno: ENOMEM)) }
-    return .success(cd)
+    CryptsetupLibrary.shared.flatMap { library in
+        var cd: OpaquePointer? = nil
+        if case .failure(let error) = cryptsetupResult(library.initializeByName(&cd, name)) { return .failure(error) }
+        guard let cd else { return .failure(HostError(errno: ENOMEM)) }
+        return .success(cd)
+    }
+}
+
+// The calls below take a device that system_crypt_load or system_crypt_init_by_name returned,
+// so the library is loaded.
+private var cryptsetup: CryptsetupLibrary {
+    guard case .success(let library) = CryptsetupLibrary.shared else { preconditionFailure("libcryptsetup not loaded") }
+    return library
 }
 
 /// crypt_get_type(3), crypt_get_cipher(3), crypt_get_cipher_mode(3), crypt_get_uuid(3).
 internal func system_crypt_describe(_ cd: OpaquePointer) -> (type: String?, cipher: String?, mode: String?, uuid: String?) {
-    (crypt_get_type(cd).map { String(cString: $0) }, crypt_get_cipher(cd).map { String(cString: $0) },
-     crypt_get_cipher_mode(cd).map { String(cString: $0) }, crypt_get_uuid(cd).map { String(cString: $0) })
+    let library = cryptsetup
+    return (library.type(cd).map { String(cString: $0) }, library.cipher(cd).map { String(cString: $0) },
+            library.cipherMode(cd).map { String(cString: $0) }, library.uuid(cd).map { String(cString: $0) })
 }
 
 /// crypt_keyslot_max(3) and crypt_keyslot_status(3): the key slots in use.
 internal func system_crypt_active_keyslots(_ cd: OpaquePointer, type: String) -> [Int] {
-    let maximum = crypt_keyslot_max(type)
+    let library = cryptsetup
+    let maximum = library.keyslotMax(type)
     guard maximum > 0 else { return [] }
     return (0..<maximum).filter {
-        let status = crypt_keyslot_status(cd, $0)
+        let status = library.keyslotStatus(cd, $0)
         return status == CRYPT_SLOT_ACTIVE || status == CRYPT_SLOT_ACTIVE_LAST
     }.map(Int.init)
 }
 
 /// crypt_status(3): whether the mapping is active.
 internal func system_crypt_is_active(_ cd: OpaquePointer, _ name: String) -> Bool {
-    let status = crypt_status(cd, name)
+    let status = cryptsetup.status(cd, name)
     return status == CRYPT_ACTIVE || status == CRYPT_BUSY
 }
 
 /// crypt_free(3).
-internal func system_crypt_free(_ cd: OpaquePointer) { crypt_free(cd) }
+internal func system_crypt_free(_ cd: OpaquePointer) { cryptsetup.free(cd) }
 
 /// sd_notify(3); returns the -errno convention of libsystemd.
 internal func system_sd_notify(_ state: String) -> CInt {

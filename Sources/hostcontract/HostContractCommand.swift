@@ -10,7 +10,7 @@ struct HostContractCommand: ParsableCommand {
             modes, key files, users and groups, the environment file, nginx locations. \
             Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage.
             """,
-        version: "0.1.0",
+        version: "\(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [Lint.self, Check.self, Provision.self, Tmpfiles.self, GateCommand.self]
     )
 

@@ -14,7 +14,8 @@ struct Check: ParsableCommand {
     @Option(help: "The report format.")
     var format: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Write the report to FILE (atomically) instead of standard output.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write the report to FILE (atomically) instead of standard output.", valueName: "FILE"),
+            completion: .file())
     var output: String?
 
     @Option(

@@ -4,7 +4,7 @@ import Provision
 
 /// The contract argument, and loading it with every diagnostic printed.
 struct ContractArgument: ParsableArguments {
-    @Argument(help: "The contract file (TOML).")
+    @Argument(help: "The contract file (TOML).", completion: .file(extensions: ["toml"]))
     var contract: String
 
     /// The loaded contract; on any error the diagnostics go to standard error and the command exits 2.
@@ -20,11 +20,13 @@ struct ContractArgument: ParsableArguments {
 
 /// Options shared by the commands that look at a host.
 struct HostOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Audit the tree under DIR as if it were / (an image, a chroot).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Audit the tree under DIR as if it were / (an image, a chroot).", valueName: "DIR"),
+            completion: .directory)
     var root: String = "/"
 
     @Option(help: ArgumentHelp(
         "Read the environment under contract from FILE instead of the contract's [environment] file.",
-        valueName: "FILE"))
+        valueName: "FILE"),
+        completion: .file())
     var envFile: String?
 }

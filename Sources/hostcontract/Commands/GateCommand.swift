@@ -15,7 +15,7 @@ struct GateCommand: ParsableCommand {
 
     @OptionGroup var contract: ContractArgument
 
-    @Option(help: ArgumentHelp("Check the tree under DIR as if it were /.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Check the tree under DIR as if it were /.", valueName: "DIR"), completion: .directory)
     var root: String = "/"
 
     @Argument(parsing: .postTerminator, help: "The command to run when the contract holds (after --).")

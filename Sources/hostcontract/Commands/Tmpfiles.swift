@@ -11,7 +11,8 @@ struct Tmpfiles: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Read the environment under contract from FILE instead of the contract's [environment] file.",
-        valueName: "FILE"))
+        valueName: "FILE"),
+        completion: .file())
     var envFile: String?
 
     func run() throws {

@@ -46,7 +46,7 @@ enum SARIFReport {
         }
         let run = JSONValue.object([
             ("tool", .object([("driver", .object([
-                ("name", .string("hostcontract")), ("version", .string("0.1.0")),
+                ("name", .string("hostcontract")), ("version", .string(BuildInfo.version)),
                 ("informationUri", .string("https://github.com/hostcontract/hostcontract")),
                 ("rules", .array(rules)),
             ]))])),

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Builds the Debian package: hostcontract_VERSION_ARCH.deb in OUTDIR (default .build/deb), and
+# prints its path as the last line.
+#
+#   scripts/package-deb.sh [OUTDIR]
+#
+# The binary is a release build with the Swift standard library and Foundation linked
+# statically and stripped, so it runs on a Debian server without Swift; its remaining dynamic
+# dependencies (libc, OpenSSL, libacl, libsystemd) become Depends: through dpkg-shlibdeps.
+# libcryptsetup is loaded with dlopen only for [[encrypted]] entries: Recommends.
+# The package is checked with lintian (when installed): an error fails the build; the
+# warnings we accept are overridden below, each with its reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-.build/deb}")
+version=$(tr -d ' \n' < VERSION)
+arch=$(dpkg --print-architecture)
+package=hostcontract
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+tree=$stage/${package}_${version}_$arch
+
+echo "building the release binary (static Swift runtime)" >&2
+swift build -c release --static-swift-stdlib >&2
+binary=$(swift build -c release --static-swift-stdlib --show-bin-path)/hostcontract
+
+install -d "$tree/DEBIAN" "$tree/usr/bin" "$tree/usr/share/doc/$package" "$tree/usr/share/hostcontract/systemd" \
+    "$tree/usr/share/hostcontract/contracts" "$tree/usr/share/bash-completion/completions" \
+    "$tree/usr/share/zsh/vendor-completions" "$tree/usr/share/fish/vendor_completions.d" \
+    "$tree/usr/share/lintian/overrides" "$tree/usr/share/man"
+install -m 0755 "$binary" "$tree/usr/bin/hostcontract"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$tree/usr/bin/hostcontract"
+
+# Man pages: the commands' pages and hostcontract.toml(5), compressed.
+bash scripts/man-pages.sh "$tree/usr/share/man" >&2
+
+# Completions, from the binary itself; they complete contract files, directories and files.
+"$tree/usr/bin/hostcontract" --generate-completion-script bash > "$tree/usr/share/bash-completion/completions/hostcontract"
+"$tree/usr/bin/hostcontract" --generate-completion-script zsh > "$tree/usr/share/zsh/vendor-completions/_hostcontract"
+"$tree/usr/bin/hostcontract" --generate-completion-script fish > "$tree/usr/share/fish/vendor_completions.d/hostcontract.fish"
+
+# The units, the tmpfiles recipe and the deploy preflight, for an operator to copy and adapt;
+# the contracts written from the deployment guides as examples.
+install -m 0644 deploy/systemd/*.service deploy/systemd/*.timer "$tree/usr/share/hostcontract/systemd/"
+install -m 0755 deploy/install-tmpfiles.sh deploy/preflight.sh "$tree/usr/share/hostcontract/"
+install -m 0644 contracts/*.toml "$tree/usr/share/hostcontract/contracts/"
+
+# Documentation: copyright, changelog (a native package: changelog.gz).
+cat > "$tree/usr/share/doc/$package/copyright" <<'COPYRIGHT'
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: hostcontract
+
+Files: *
+Copyright: 2026 the hostcontract maintainers
+License: other
+ No licence has been chosen yet; all rights are reserved by the authors.
+ Parts of the binary are the Swift standard library, Foundation, swift-argument-parser,
+ swift-system and TOMLKit (Apache-2.0 with Runtime Library Exception, Apache-2.0 and MIT
+ respectively), linked statically.
+COPYRIGHT
+commit=$("$tree/usr/bin/hostcontract" --version | sed -n 's/.*(commit \(.*\))/\1/p')
+date=$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")
+printf '%s (%s) unstable; urgency=medium\n\n  * Release %s, built from commit %s.\n\n -- hostcontract maintainers <maintainers@hostcontract.invalid>  %s\n' \
+    "$package" "$version" "$version" "$commit" "$date" | gzip -9n > "$tree/usr/share/doc/$package/changelog.gz"
+
+# Lintian overrides, each with its reason.
+cat > "$tree/usr/share/lintian/overrides/$package" <<'OVERRIDES'
+# The Swift runtime and Foundation are linked statically on purpose: the binary must run on
+# servers without a Swift toolchain, and Debian ships no Swift runtime package to depend on.
+hostcontract: embedded-library *
+# The example units and contracts are templates for an operator to copy, not installed units.
+hostcontract: systemd-service-file-outside-lib *
+OVERRIDES
+
+# Depends: from the binary's real dynamic dependencies.
+mkdir -p "$stage/src/debian"
+printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" > "$stage/src/debian/control"
+depends=$(cd "$stage/src" && dpkg-shlibdeps -O -e "$tree/usr/bin/hostcontract" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+[ -n "$depends" ] || { echo "package-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+
+installed_size=$(du -sk --exclude=DEBIAN "$tree" | cut -f1)
+cat > "$tree/DEBIAN/control" <<CONTROL
+Package: $package
+Version: $version
+Architecture: $arch
+Maintainer: hostcontract maintainers <maintainers@hostcontract.invalid>
+Installed-Size: $installed_size
+Depends: $depends
+Recommends: libcryptsetup12
+Suggests: nginx, systemd
+Section: admin
+Priority: optional
+Description: check a server against its deployment contract
+ hostcontract reads a TOML contract that writes down the facts a deployment
+ rests on (directories and their modes, key files, users and groups, the
+ environment file, nginx locations, encrypted storage) and checks a host, or an
+ image root, against it, reporting every difference with the command that fixes
+ it (text, JSON, JUnit, SARIF, Prometheus). It provisions the directory tree
+ without following symbolic links, writes it as a tmpfiles.d fragment, and gates
+ a service's start on the contract.
+ .
+ libcryptsetup is loaded only when a contract has [[encrypted]] entries.
+CONTROL
+find "$tree" -type d -exec chmod 0755 {} +
+mkdir -p "$out"
+deb=$out/${package}_${version}_$arch.deb
+dpkg-deb --root-owner-group -Zxz --build "$tree" "$deb" >&2
+
+if command -v lintian > /dev/null; then
+    # Errors fail the build; warnings are printed for the maintainer.
+    lintian --fail-on error --suppress-tags-from-file /dev/null "$deb" >&2
+fi
+echo "$deb"
