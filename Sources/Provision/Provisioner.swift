@@ -30,6 +30,7 @@ public struct Provisioner {
     public func run(dryRun: Bool) throws(InspectionError) -> ProvisionOutcome {
         let (plan, rootDirectory) = try plan()
         let actions = dryRun ? plan.actions : Applier(root: rootDirectory).apply(plan)
-        return ProvisionOutcome(contract: contract.name, root: root, dryRun: dryRun, actions: actions, paths: plan.targets.count)
+        return ProvisionOutcome(
+            contract: contract.name, root: root, dryRun: dryRun, actions: actions, paths: plan.targets.count, notes: plan.notes)
     }
 }

@@ -2,22 +2,29 @@ import Contract
 
 /// Turns a contract and what the host shows into the targets to bring in line and the changes
 /// that takes: parents first, conflicts named with what to do. Reads the host only through
-/// ``ObservedHost``; changes nothing.
+/// ``ObservedHost`` and ``MountPoints``; changes nothing.
 public struct Planner {
     public let contract: Contract
     public let environment: ResolvedEnvironment
     public let host: any ObservedHost
+    /// Whether volumes are mounted at `[[encrypted]]` paths; by default the host's own answer
+    /// when it gives one.
+    public let mounts: (any MountPoints)?
 
-    public init(contract: Contract, environment: ResolvedEnvironment, host: any ObservedHost) {
+    public init(contract: Contract, environment: ResolvedEnvironment, host: any ObservedHost, mounts: (any MountPoints)? = nil) {
         self.contract = contract
         self.environment = environment
         self.host = host
+        self.mounts = mounts ?? (host as? any MountPoints)
     }
 
     public struct Plan: Sendable {
         public var targets: [ProvisionTarget]
         /// The changes expected, and conflicts found while planning.
         public var actions: [ProvisionAction]
+        /// What the host could not judge and provisioning went ahead without (an `[[encrypted]]`
+        /// path under `--root` that is not a mount point).
+        public var notes: [String] = []
         /// Conflicting paths: their targets are left out of `targets`.
         public var conflicts: [ProvisionAction] { actions.filter { $0.status == .conflict } }
     }
@@ -119,7 +126,13 @@ public struct Planner {
         var blocked = Set(conflicts.map(\.path))
         var creating = Set<String>()
         var kept: [ProvisionTarget] = []
+        let (refusals, notes) = encryptedVolumes(targets)
         for target in targets {
+            if let refusal = Self.refusal(of: target, refusals) {
+                actions.append(refusal)
+                blocked.insert(target.path)
+                continue
+            }
             if let reason = obstacle(for: target, creating: creating, blocked: blocked) {
                 actions.append(.conflict(target.path, reason, line: target.line))
                 blocked.insert(target.path)
@@ -135,7 +148,7 @@ public struct Planner {
             actions += expected
             kept.append(target)
         }
-        return Plan(targets: kept, actions: actions)
+        return Plan(targets: kept, actions: actions, notes: notes)
     }
 
     /// Parents before children, then by name.

@@ -50,6 +50,8 @@ public struct ProvisionOutcome: Sendable {
     public var actions: [ProvisionAction]
     /// Declared paths found (or left) in line.
     public var paths: Int
+    /// What the host could not judge and provisioning went ahead without.
+    public var notes: [String] = []
 
     public var changes: Int { actions.count { $0.status == .done || $0.status == .planned } }
     public var conflicts: Int { actions.count { $0.status == .conflict } }
