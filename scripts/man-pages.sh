@@ -77,6 +77,8 @@ installed_name() { echo "${1//./-}"; }   # hostcontract.check -> hostcontract-ch
 
 # Removes mandoc's complaints about the generator's output without changing the rendered page:
 # - a trailing period of .Nd (mdoc adds none; mandoc: "trailing delimiter"),
+# - the quotes around .Nd's text, which man-db's whatis(1) would show, unless a word of it could
+#   be taken for an mdoc macro (No, Ar, Pa...),
 # - .Pp right before .It or .El (mdoc drops it; written for an option whose values have no
 #   descriptions, so nothing follows it),
 # - text lines over 80 bytes are broken at a space (a line break is a space in filled text),
@@ -86,6 +88,7 @@ installed_name() { echo "${1//./-}"; }   # hostcontract.check -> hostcontract-ch
 tidy() {
     sed -e '/^\.Bd -\(literal\|unfilled\)/,/^\.Ed/b' \
         -e 's/^\(\.Nd ".*\)\."$/\1"/' \
+        -e '/^\.Nd "[^"]*"$/{/[" ][A-Z][a-z]\{1,2\}[ "]/!s/^\.Nd "\(.*\)"$/.Nd \1/;}' \
         -e '/^\.Pp$/{$!N;s/^\.Pp\n\(\.It\|\.El\)/\1/;P;D}' \
         -e "/^[.']/b" \
         -e ':wrap' \

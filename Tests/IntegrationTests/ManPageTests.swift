@@ -351,6 +351,22 @@ import Testing
         #expect(Self.references(Self.seeAlso(pages["hostcontract.1"] ?? "")).map(\.name).filter { $0.hasPrefix("hostcontract-") }.sorted()
             == ["hostcontract-check", "hostcontract-gate", "hostcontract-lint", "hostcontract-provision", "hostcontract-tmpfiles"])
 
+        // whatis(1) and apropos(1) index each page under its own name, with a plain description.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/lexgrog") {
+            for page in Self.expectedPages {
+                let stem = String(page.dropFirst(5).dropLast(5))
+                let outcome = try run("/usr/bin/lexgrog", [directory + "/" + page])
+                #expect(outcome.status == 0 && outcome.standardOutput.contains(": \"\(stem) - "), "\(outcome.all)")
+                #expect(!outcome.standardOutput.contains(" - \""), "\(outcome.all)")
+            }
+        }
+        // groff, as man(1) formats them (lintian's groff-message check): no warning.
+        if FileManager.default.isExecutableFile(atPath: Self.groff) {
+            for file in pages.keys.sorted() {
+                let outcome = try run(Self.groff, ["-mandoc", "-Tutf8", "-ww", "-z", file], directory: flat)
+                #expect(outcome.status == 0 && outcome.all.isEmpty, "\(file): \(outcome.all)")
+            }
+        }
         if FileManager.default.isExecutableFile(atPath: Self.mandoc) {
             let outcome = try run(Self.mandoc, ["-Tlint", "-Wall"] + pages.keys.sorted(), directory: flat)
             let errors = outcome.all.split(separator: "\n").filter {
