@@ -20,7 +20,7 @@ deb:
 install: build
 	install -D -m 0755 "$$($(SWIFT_RELEASE) --show-bin-path)/hostcontract" "$(BINDIR)/hostcontract"
 	strip --strip-unneeded "$(BINDIR)/hostcontract"
-	bash scripts/man-pages.sh "$(MANDIR)"
+	HOSTCONTRACT="$(BINDIR)/hostcontract" bash scripts/man-pages.sh "$(MANDIR)"
 	install -d "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
 	"$(BINDIR)/hostcontract" --generate-completion-script bash > "$(BASHDIR)/hostcontract"
 	"$(BINDIR)/hostcontract" --generate-completion-script zsh > "$(ZSHDIR)/_hostcontract"

@@ -31,8 +31,8 @@ install -d "$tree/DEBIAN" "$tree/usr/bin" "$tree/usr/share/doc/$package" "$tree/
 install -m 0755 "$binary" "$tree/usr/bin/hostcontract"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$tree/usr/bin/hostcontract"
 
-# Man pages: the commands' pages and hostcontract.toml(5), compressed.
-bash scripts/man-pages.sh "$tree/usr/share/man" >&2
+# Man pages: the commands' pages (from the shipped binary's own help) and hostcontract.toml(5).
+HOSTCONTRACT="$tree/usr/bin/hostcontract" bash scripts/man-pages.sh "$tree/usr/share/man" >&2
 
 # Completions, from the binary itself; they complete contract files, directories and files.
 # (bash sources the script: no #! line.)

@@ -10,6 +10,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
 export PATH="$PWD/.venv/bin:$PATH"
 swift build --build-tests
+# The man pages as the package installs them, for ManPageTests (swift test holds .build's lock,
+# so the test cannot generate them itself).
+export HOSTCONTRACT_MAN_DIR=$PWD/.build/test-man
+rm -rf "$HOSTCONTRACT_MAN_DIR"
+HOSTCONTRACT=.build/debug/hostcontract bash scripts/man-pages.sh "$HOSTCONTRACT_MAN_DIR" > /dev/null
 if [ "${HOSTCONTRACT_SKIP_PACKAGE:-}" != 1 ]; then
     # The root is made once per machine and reused (the tests only ever mount overlays on it).
     export HOSTCONTRACT_DEBIAN_ROOT=${HOSTCONTRACT_DEBIAN_ROOT:-/var/tmp/hostcontract-debian-root}
