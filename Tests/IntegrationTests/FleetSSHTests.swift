@@ -68,6 +68,12 @@ struct FleetSSHTests {
         #expect(installed.standardOutput == "install ok installed", "\(installed.all)")
         let lint = try server.ssh("hostcontract lint /etc/hostcontract/lx-annotate.toml")
         #expect(lint.status == 0, "\(lint.all)")
+        // A second run changes nothing.
+        started = clock.now
+        let again = try ansiblePlaybook(["-i", inventory, playbook("install.yml"), "--limit", "deb-site",
+                                         "-e", "hostcontract_deb=\(package)"], in: work)
+        print("install.yml again: \(clock.now - started)")
+        #expect(again.status == 0 && recap(again.standardOutput, host: "deb-site")["changed"] == 0, "\(again.all.suffix(3000))")
 
         // audit.yml over SSH, with a host lacking hostcontract and an unreachable one.
         started = clock.now
