@@ -17,6 +17,13 @@ struct ProvisionCommandTests {
         let first = try hostcontract("provision", "contracts/lx-annotate.toml", "--root", root.path)
         #expect(first.status == 0, "\(first.all)")
         #expect(first.standardOutput.contains("create   /var/lib/lx-annotate/data/import/sap_import  directory lx-annotate:lx-annotate 0770"))
+        // The encrypted data root of the image is a plain directory here: provisioning builds
+        // below it and says why it could not judge it, before the verdict.
+        let note = "note: \(root.path)/var/lib/lx-annotate/data is not a mount point; under --root the running kernel's mounts"
+        let firstLines = first.standardOutput.split(separator: "\n").map(String.init)
+        #expect(firstLines.count { $0.hasPrefix(note) } == 1, "\(first.standardOutput)")
+        #expect(firstLines.suffix(2).first?.hasPrefix(note) == true, "the note comes right before the summary: \(first.standardOutput)")
+        #expect(firstLines.last?.hasPrefix("provision: made ") == true, "\(first.standardOutput)")
         let (after, report) = try check(root.path)
         #expect(after.status == 0, "\(report.failures)")
 
@@ -26,9 +33,13 @@ struct ProvisionCommandTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(second.standardOutput.utf8)) as? [String: Any])
         #expect(json["changes"] as? Int == 0)
         #expect((json["actions"] as? [Any])?.isEmpty == true)
+        let notes = try #require(json["notes"] as? [String], "\(second.standardOutput)")
+        #expect(notes.count == 1 && notes.allSatisfy { ("note: " + $0).hasPrefix(note) }, "\(notes)")
         #expect(try snapshot(root.path) == state, "a second run changed metadata (ctime)")
         let text = try hostcontract("provision", "contracts/lx-annotate.toml", "--root", root.path)
-        #expect(text.standardOutput.hasPrefix("provision: nothing to change"))
+        let lines = text.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0].hasPrefix(note), "\(text.standardOutput)")
+        #expect(lines.last?.hasPrefix("provision: nothing to change") == true, "\(text.standardOutput)")
     }
 
     @Test func aDryRunPrintsThePlanAndTouchesNothing() throws {

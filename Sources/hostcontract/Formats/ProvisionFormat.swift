@@ -26,6 +26,11 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
                 text += "\(action.kind.rawValue.padding(8)) \(action.path)  \(change)\n"
             }
         }
+        // What the host could not judge (an [[encrypted]] path under --root that is not a mount
+        // point): provisioning went ahead, and says so before its verdict.
+        for note in outcome.notes {
+            text += "note: \(note)\n"
+        }
         let verb = outcome.dryRun ? "would make" : "made"
         if outcome.changes == 0 && outcome.converged {
             text += "provision: nothing to change; \(outcome.paths) declared paths in line\n"
@@ -54,6 +59,7 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
             ("dry_run", .bool(outcome.dryRun)), ("converged", .bool(outcome.converged)),
             ("changes", .number(outcome.changes)), ("conflicts", .number(outcome.conflicts)),
             ("failures", .number(outcome.failures)), ("actions", .array(actions)),
+            ("notes", .array(outcome.notes.map { .string($0) })),
         ])
         return document.rendered(indent: "") + "\n"
     }
