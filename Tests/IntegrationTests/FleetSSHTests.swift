@@ -53,6 +53,13 @@ struct FleetSSHTests {
             """)
         let clock = ContinuousClock()
 
+        // Before the package: textfile.yml stops, naming what is missing.
+        let early = try ansiblePlaybook(["-i", inventory, playbook("textfile.yml"), "--limit", "deb-site"], in: work)
+        #expect(early.status == 2, "\(early.all.suffix(3000))")
+        #expect(unwrapped(early.standardOutput).contains("hostcontract not installed: /usr/bin/hostcontract, which hostcontract-audit@.service runs, is missing"),
+                "\(early.standardOutput.suffix(3000))")
+        #expect(!FileManager.default.fileExists(atPath: root.at("/etc/hostcontract")))
+
         // install.yml: the package with its dependencies, /etc/hostcontract and the contract.
         var started = clock.now
         let install = try ansiblePlaybook(["-i", inventory, playbook("install.yml"), "--limit", "deb-site",
