@@ -90,7 +90,7 @@ extension Evaluation {
         if let keyTemplate = entry.key {
             switch environment.resolve(keyTemplate) {
             case .failure(let missing):
-                recorder.skip("key", key: "key", "key depends on ${\(missing.variable)}, which is not set")
+                recorder.skip("key", key: "key", "key depends on ${\(missing.variable)}, \(missing.reason)")
             case .success(let key):
                 let matched = host.keyMatches(certificate: path, key: normalise(key))
                 recorder.verify(

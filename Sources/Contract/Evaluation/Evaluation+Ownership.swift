@@ -10,7 +10,7 @@ extension Evaluation {
     func account(_ template: Template, isGroup: Bool) -> Named {
         switch environment.resolve(template) {
         case .failure(let missing):
-            return .unresolved("depends on ${\(missing.variable)}, which is not set")
+            return .unresolved("depends on ${\(missing.variable)}, \(missing.reason)")
         case .success(let name):
             if let id = UInt32(name) {
                 let known = isGroup ? host.group(id: id) : host.user(id: id)

@@ -37,7 +37,7 @@ extension Evaluation {
         if let equals = entry.equals {
             switch environment.resolve(equals) {
             case .failure(let missing):
-                recorder.skip("equals", key: "equals", "equals depends on ${\(missing.variable)}, which is not set")
+                recorder.skip("equals", key: "equals", "equals depends on ${\(missing.variable)}, \(missing.reason)")
             case .success(let wanted):
                 let target = entry.path ? normalise(wanted) : wanted
                 recorder.verify(
@@ -88,7 +88,7 @@ extension Evaluation {
         if let inside = entry.inside {
             switch environment.resolve(inside) {
             case .failure(let missing):
-                recorder.skip("inside", key: "inside", "inside depends on ${\(missing.variable)}, which is not set")
+                recorder.skip("inside", key: "inside", "inside depends on ${\(missing.variable)}, \(missing.reason)")
             case .success(let base):
                 recorder.verify(
                     "inside", key: "inside", isInside(value, base),

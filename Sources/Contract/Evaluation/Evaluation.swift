@@ -49,7 +49,7 @@ public struct Evaluation {
         switch environment.resolve(template) {
         case .success(let path): return (normalise(path), nil)
         case .failure(let missing):
-            return (template.source, "depends on ${\(missing.variable)}, which is not set")
+            return (template.source, "depends on ${\(missing.variable)}, \(missing.reason)")
         }
     }
 

@@ -12,6 +12,9 @@ public struct ResolvedEnvironment: Sendable {
     private let defaults: [String: Template]
     private let aliases: [String: [String]]
     public let secrets: Set<String>
+    /// Each default resolved once (nil: it cannot be), so defaults that repeat each other cost
+    /// one resolution each, not one per path to them.
+    private let resolvedDefaults: [String: String?]
 
     public init(contract: Contract, given: [String: String]) {
         self.given = given
@@ -24,20 +27,51 @@ public struct ResolvedEnvironment: Sendable {
         self.defaults = defaults
         self.aliases = aliases
         self.secrets = contract.secretVariables
+        self.resolvedDefaults = Self.resolveDefaults(defaults, aliases: aliases, given: given)
+    }
+
+    /// Resolves every default in dependency order without recursion; a default on a circle (an
+    /// error lint reports) or longer than ``Template/maximumExpansion`` resolves to nil.
+    private static func resolveDefaults(
+        _ defaults: [String: Template], aliases: [String: [String]], given: [String: String]
+    ) -> [String: String?] {
+        var resolved: [String: String?] = [:]
+        var onStack = Set<String>()
+        func direct(_ name: String) -> String? {
+            if let value = given[name] { return value }
+            for alias in aliases[name] ?? [] { if let value = given[alias] { return value } }
+            return nil
+        }
+        for start in defaults.keys.sorted() where resolved[start] == nil {
+            var stack: [(name: String, expanded: Bool)] = [(start, false)]
+            while let (name, expanded) = stack.popLast() {
+                guard let template = defaults[name] else { continue }
+                if expanded {
+                    onStack.remove(name)
+                    let value = template.resolve { other in
+                        direct(other) ?? resolved[other] ?? nil
+                    }
+                    resolved[name] = .some(try? value.get())
+                } else if resolved[name] == nil, !onStack.contains(name) {
+                    onStack.insert(name)
+                    stack.append((name, true))
+                    for other in template.variables
+                    where direct(other) == nil && resolved[other] == nil && !onStack.contains(other) {
+                        stack.append((other, false))
+                    }
+                }
+            }
+        }
+        return resolved
     }
 
     /// The value of `name` and where it came from, or nil when it has none.
     public func lookup(_ name: String) -> (value: String, source: Source)? {
-        lookup(name, depth: 0)
-    }
-
-    private func lookup(_ name: String, depth: Int) -> (value: String, source: Source)? {
         if let value = given[name] { return (value, .given) }
         for alias in aliases[name] ?? [] {
             if let value = given[alias] { return (value, .alias(alias)) }
         }
-        guard depth < 32, let template = defaults[name] else { return nil }
-        guard case .success(let value) = template.resolve({ lookup($0, depth: depth + 1)?.value }) else { return nil }
+        guard let value = resolvedDefaults[name] ?? nil else { return nil }
         return (value, .defaultValue)
     }
 

@@ -34,13 +34,21 @@ struct CrossCheck {
                 givers[variable.name] = variable
             }
         }
-        for (name, variable) in givers {
+        for (name, variable) in givers.sorted(by: { $0.key < $1.key }) {
+            let entry = "[[variable]] #\(variable.context.ordinal) (name = \"\(name)\")"
             if let cycle = defaultCycle(from: name, givers: givers) {
                 log.error(
-                    line: variable.context.line(of: "default"),
-                    entry: "[[variable]] #\(variable.context.ordinal) (name = \"\(name)\")", key: "default",
+                    line: variable.context.line(of: "default"), entry: entry, key: "default",
                     "defaults refer to each other in a circle: \(cycle.joined(separator: " -> "))")
             }
+        }
+        let sizes = expansionSizes(givers)
+        for (name, variable) in givers.sorted(by: { $0.key < $1.key })
+        where (sizes[name] ?? 0) > Template.maximumExpansion {
+            log.error(
+                line: variable.context.line(of: "default"),
+                entry: "[[variable]] #\(variable.context.ordinal) (name = \"\(name)\")", key: "default",
+                "the default of \(name) expands to more than \(Template.maximumExpansion) bytes (defaults that repeat other defaults multiply)")
         }
 
         var seen: [String: Int] = [:]
@@ -55,19 +63,65 @@ struct CrossCheck {
         }
     }
 
-    /// The names along a circle of defaults that starts at `start`, if there is one.
+    /// The names along a shortest circle of defaults that starts at `start`, if there is one: a
+    /// breadth-first search that visits each name once, so it is linear in the contract.
     private func defaultCycle(from start: String, givers: [String: VariableEntry]) -> [String]? {
-        var path = [start]
-        func visit(_ name: String) -> Bool {
+        var parent: [String: String] = [:]
+        var queue = [start]
+        var position = 0
+        while position < queue.count {
+            let name = queue[position]
+            position += 1
             for next in givers[name]?.defaultValue?.variables ?? [] {
-                if next == start { path.append(next); return true }
-                if path.contains(next) { continue }
-                path.append(next)
-                if visit(next) { return true }
-                path.removeLast()
+                if next == start {
+                    var path = [start]
+                    var step: String? = name
+                    while let current = step, current != start {
+                        path.insert(current, at: 1)
+                        step = parent[current]
+                    }
+                    return path + [start]
+                }
+                if parent[next] == nil, next != start {
+                    parent[next] = name
+                    queue.append(next)
+                }
             }
-            return false
         }
-        return visit(start) ? path : nil
+        return nil
+    }
+
+    /// The size each default expands to, in bytes, counting a variable without a default as
+    /// one byte and saturating just above ``Template/maximumExpansion``: each default is
+    /// computed once (no recursion, so no depth), and circles count as nothing here.
+    private func expansionSizes(_ givers: [String: VariableEntry]) -> [String: Int] {
+        let cap = Template.maximumExpansion + 1
+        var sizes: [String: Int] = [:]
+        var onStack = Set<String>()
+        for start in givers.keys.sorted() where sizes[start] == nil {
+            var stack: [(name: String, expanded: Bool)] = [(start, false)]
+            while let (name, expanded) = stack.popLast() {
+                guard let template = givers[name]?.defaultValue else { sizes[name] = 1; continue }
+                if expanded {
+                    var size = 0
+                    for segment in template.segments {
+                        switch segment {
+                        case .literal(let text): size += text.utf8.count
+                        case .variable(let other): size += givers[other]?.defaultValue == nil ? 1 : sizes[other] ?? 0
+                        }
+                        size = min(size, cap)
+                    }
+                    sizes[name] = size
+                    onStack.remove(name)
+                } else if sizes[name] == nil, !onStack.contains(name) {
+                    onStack.insert(name)
+                    stack.append((name, true))
+                    for other in template.variables where sizes[other] == nil && !onStack.contains(other) {
+                        stack.append((other, false))
+                    }
+                }
+            }
+        }
+        return sizes
     }
 }

@@ -61,7 +61,12 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
         segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
     }
 
-    /// The text with each variable replaced by `lookup`, or the first variable it cannot resolve.
+    /// The most bytes a resolved template may hold (64 KiB): longer values are refused, so
+    /// defaults that repeat each other cannot grow without bound.
+    public static let maximumExpansion = 64 << 10
+
+    /// The text with each variable replaced by `lookup`, or the first variable it cannot
+    /// resolve (or whose value makes the text longer than ``maximumExpansion``).
     public func resolve(_ lookup: (String) -> String?) -> Result<String, Unresolved> {
         var text = ""
         for segment in segments {
@@ -69,6 +74,9 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
             case .literal(let literal): text += literal
             case .variable(let name):
                 guard let value = lookup(name) else { return .failure(Unresolved(variable: name)) }
+                guard text.utf8.count + value.utf8.count <= Self.maximumExpansion else {
+                    return .failure(Unresolved(variable: name, isTooLong: true))
+                }
                 text += value
             }
         }
@@ -77,6 +85,18 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
     public struct Unresolved: Error, Sendable, Equatable {
         public let variable: String
+        /// The variable is set, but the text would exceed ``Template/maximumExpansion``.
+        public var isTooLong: Bool = false
+
+        public init(variable: String, isTooLong: Bool = false) {
+            self.variable = variable
+            self.isTooLong = isTooLong
+        }
+
+        /// Why, after "depends on ${NAME}, ": "which is not set".
+        public var reason: String {
+            isTooLong ? "which makes it longer than \(Template.maximumExpansion) bytes" : "which is not set"
+        }
     }
 
     /// Whether the text is fixed (no variable).

@@ -40,7 +40,7 @@ public struct Planner {
             case .success(let path): return normalise(path)
             case .failure(let missing):
                 conflicts.append(.conflict(
-                    template.source, "depends on ${\(missing.variable)}, which is not set; set it, then provision again",
+                    template.source, "depends on ${\(missing.variable)}, \(missing.reason); set it, then provision again",
                     line: context.line))
                 return nil
             }

@@ -1,0 +1,36 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Inputs built to make hostcontract hang, crash or run out of memory (issue 11): each command
+/// finishes within a generous bound, with a finding or a diagnostic at FILE:LINE, and `gate`
+/// exits 78 rather than dying by a signal. Bounds are not performance tests: a hang or a crash
+/// shows as the timeout's exit status or a signal, far from the bound.
+@Suite struct HostileInputTests {
+    /// `timeout`'s status when it had to kill the command.
+    static let killedByTimeout: Set<Int32> = [124, 137]
+
+    /// Runs the built hostcontract under `timeout -s KILL`, so a hang ends the test, not the run.
+    func bounded(_ arguments: String..., seconds: Int = 20) throws -> ProcessOutcome {
+        try run("/usr/bin/timeout", ["-s", "KILL", "\(seconds)", hostcontractExecutable] + arguments)
+    }
+
+    /// 24 variables each defaulting to `${NEXT}${NEXT}`: 1.3 KB that used to expand to 16 MiB.
+    @Test func repeatedDefaultsAreALintErrorNotAHang() throws {
+        let directory = TemporaryDirectory()
+        var text = "contract = \"expansion\"\nschema = 1\n"
+        for index in 0..<24 {
+            text += "\n[[variable]]\nname = \"V\(index)\"\ndefault = \"${V\(index + 1)}${V\(index + 1)}\"\n"
+        }
+        text += "\n[[variable]]\nname = \"V24\"\ndefault = \"x\"\n\n[[directory]]\npath = \"/srv/${V0}\"\ncreate = false\n"
+        let file = directory.write("expansion.toml", text)
+        let lint = try bounded("lint", file)
+        #expect(lint.status == 2, "\(lint.all)")
+        // V0's default is on line 6 (header 2 lines, blank, [[variable]], name, default).
+        #expect(lint.standardError.contains("\(file):6: error: [[variable]] #1 (name = \"V0\") default: the default of V0 expands to more than 65536 bytes"), "\(lint.all)")
+        let check = try bounded("check", file, "--root", directory.path)
+        #expect(check.status == 2, "\(check.all)")
+        let gate = try bounded("gate", file, "--root", directory.path, "--", "/bin/true")
+        #expect(gate.status == 78, "\(gate.all)")
+    }
+}
