@@ -28,4 +28,15 @@ public struct HostError: Error, Equatable, Sendable, CustomStringConvertible {
     static func refused(_ detail: String) -> HostError {
         HostError(errno: EINVAL, detail: detail)
     }
+
+    /// A file longer than hostcontract reads (EFBIG): refused whole, never read in part.
+    static func tooLarge(limit: Int) -> HostError {
+        HostError(errno: EFBIG, detail: "is larger than \(Self.size(limit)), the most hostcontract reads of such a file")
+    }
+
+    /// `16 MiB`, `4096 bytes`.
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB"
+            : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
+    }
 }

@@ -33,4 +33,42 @@ import Testing
         let gate = try bounded("gate", file, "--root", directory.path, "--", "/bin/true")
         #expect(gate.status == 78, "\(gate.all)")
     }
+
+    /// Makes `path` `size` bytes long (a sparse tail of zeros: no time, no disk).
+    func extend(_ path: String, to size: UInt64) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: size)
+        try handle.close()
+    }
+
+    /// A contract over 16 MiB used to be read up to 16 MiB, and the rest never linted.
+    @Test func aContractOverTheLimitIsRefusedNotCut() throws {
+        let directory = TemporaryDirectory()
+        let file = directory.write("large.toml", "contract = \"large\"\nschema = 1\n")
+        try extend(file, to: 16 << 20 + 1)
+        let lint = try bounded("lint", file)
+        #expect(lint.status == 2, "\(lint.all)")
+        #expect(lint.standardError.contains("\(file):1: error: cannot be read: is larger than 16 MiB"), "\(lint.all)")
+        let gate = try bounded("gate", file, "--", "/bin/true")
+        #expect(gate.status == 78, "\(gate.all)")
+    }
+
+    /// An environment file over 64 MiB used to be read up to 64 MiB, so a line after the cut
+    /// went unchecked; now it is a finding at the contract's [environment] line.
+    @Test func anEnvironmentFileOverTheLimitIsRefusedNotCut() throws {
+        let directory = TemporaryDirectory()
+        let contract = directory.write("c.toml", """
+            contract = "large-env"
+            schema = 1
+
+            [environment]
+            file = "/app.env"
+            """)
+        let environment = directory.write("app.env", "A=1\n")
+        try extend(environment, to: 64 << 20 + 1)
+        let check = try bounded("check", contract, "--env-file", environment, "--format", "json")
+        #expect(check.status == 1, "\(check.all)")
+        #expect(check.standardOutput.contains("cannot be read: is larger than 64 MiB"), "\(check.all)")
+        #expect(check.standardOutput.contains("\"line\": 4"), "\(check.standardOutput)")
+    }
 }

@@ -99,15 +99,19 @@ public final class RootDirectory: @unchecked Sendable {
             guard FileStatus(raw).kind == .regular else {
                 return .failure(.refused("changed into a \(FileStatus(raw).kind.rawValue) while being read"))
             }
+            if raw.st_size > limit { return .failure(.tooLarge(limit: limit)) }
             return Self.readAll(fd, limit: limit)
         }
     }
 
+    /// Reads to the end of `fd`; a file longer than `limit` bytes is refused, never cut, so
+    /// nothing after a cut goes unchecked.
     static func readAll(_ fd: CInt, limit: Int) -> Result<[UInt8], HostError> {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < limit {
-            let want = min(chunk.count, limit - bytes.count)
+        while true {
+            // One byte more than the limit tells a file of exactly `limit` bytes from a longer one.
+            let want = min(chunk.count, limit + 1 - bytes.count)
             let count = chunk.withUnsafeMutableBytes { buffer in
                 valueOrErrno { system_read(fd, buffer.baseAddress!, want) }
             }
@@ -116,8 +120,8 @@ public final class RootDirectory: @unchecked Sendable {
             case .success(0): return .success(bytes)
             case .success(let n): bytes.append(contentsOf: chunk[0..<n])
             }
+            if bytes.count > limit { return .failure(.tooLarge(limit: limit)) }
         }
-        return .success(bytes)
     }
 
     /// Walks the tree at `path` (see ``TreeWalk``).
@@ -137,6 +141,7 @@ public func readHostFile(_ path: String, limit: Int = 64 << 20) -> Result<[UInt8
     guard FileStatus(raw).kind == .regular else {
         return .failure(.refused("is a \(FileStatus(raw).kind.rawValue), not a regular file"))
     }
+    if raw.st_size > limit { return .failure(.tooLarge(limit: limit)) }
     return valueOrErrno { system_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }.flatMap { fd in
         defer { _ = system_close(fd) }
         return RootDirectory.readAll(fd, limit: limit)
