@@ -23,12 +23,14 @@ let package = Package(
         .systemLibrary(name: "CCryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLinux"),
+        // argc and argv as the C runtime passed them (Swift's CommandLine needs /proc).
+        .target(name: "CProcessArguments"),
 
         // The only module that calls libc and the C libraries; knows nothing of contracts.
         .target(
             name: "Host",
             dependencies: [
-                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "COpenSSL",
+                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "COpenSSL", "CProcessArguments",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

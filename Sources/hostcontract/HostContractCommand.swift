@@ -1,4 +1,5 @@
 import ArgumentParser
+import Host
 
 @main
 struct HostContractCommand: ParsableCommand {
@@ -17,7 +18,8 @@ struct HostContractCommand: ParsableCommand {
     /// Runs the command, with bad usage exiting 2 as the interface promises (not 64).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            // From argv, not /proc/self/cmdline: a chroot without /proc must not lose them.
+            var command = try parseAsRoot(Array(ProcessArguments.current().dropFirst()))
             try command.run()
         } catch {
             let code = exitCode(for: error)

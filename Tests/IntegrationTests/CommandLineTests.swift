@@ -79,6 +79,28 @@ import Testing
         #expect(outcome.standardError.contains("cannot open root /nonexistent-root"))
     }
 
+    /// In a chroot or early boot without /proc, Swift's CommandLine comes back empty (it reads
+    /// /proc/self/cmdline): the arguments must still be the ones given, or `check` of a missing
+    /// contract would print the help and exit 0, and `gate` would exit 0 without running anything.
+    @Test(.enabled(if: runningAsRoot, "unmounting /proc in a mount namespace needs root"))
+    func theArgumentsSurviveWithoutProc() throws {
+        let work = TemporaryDirectory("no-proc")
+        let marker = work.path + "/started"
+        func withoutProc(_ arguments: [String]) throws -> ProcessOutcome {
+            let command = ([hostcontractExecutable] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            return try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c",
+                                                "umount -l /proc && test ! -e /proc/self/cmdline && exec \(command)"])
+        }
+        let missing = try withoutProc(["check", "/nonexistent/contract.toml"])
+        #expect(missing.status == 2, "\(missing.all)")
+        #expect(missing.standardError.contains("/nonexistent/contract.toml"), "\(missing.all)")
+        let lint = try withoutProc(["lint", packageDirectory.path + "/contracts/lx-annotate.toml"])
+        #expect(lint.status == 0 && lint.standardOutput.contains("valid contract 'lx-annotate'"), "\(lint.all)")
+        let gate = try withoutProc(["gate", "/nonexistent/contract.toml", "--", "/usr/bin/touch", marker])
+        #expect(gate.status == 78, "\(gate.all)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
     @Test func helpExits0() throws {
         let outcome = try hostcontract("check", "--help")
         #expect(outcome.status == 0)
