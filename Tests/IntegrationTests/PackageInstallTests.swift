@@ -66,8 +66,8 @@ struct PackageInstallTests {
         // Bash completes a directory after --root and a contract file as the first argument,
         // asked the way bash asks when Tab is pressed.
         try FileManager.default.createDirectory(atPath: root.at("/srv/image-one/etc"), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: root.at("/srv/app.toml"), contents: Data())
-        FileManager.default.createFile(atPath: root.at("/srv/notes.txt"), contents: Data())
+        #expect(FileManager.default.createFile(atPath: root.at("/srv/app.toml"), contents: Data()))
+        #expect(FileManager.default.createFile(atPath: root.at("/srv/notes.txt"), contents: Data()))
         func complete(_ words: [String]) throws -> [String] {
             let line = words.joined(separator: " ")
             let script = """
