@@ -22,20 +22,34 @@ public final class PathHandle: @unchecked Sendable {
         return valueOrErrno { system_fstat(descriptor, &raw) }.map { _ in FileStatus(raw) }
     }
 
-    /// Changes owner and group (nil keeps one). The corresponding C function is fchownat(2)
-    /// with AT_EMPTY_PATH, on the descriptor.
+    /// Changes owner and group (nil keeps one). Refuses what ``changeable()`` refuses.
+    /// The corresponding C function is fchownat(2) with AT_EMPTY_PATH, on the descriptor.
     public func changeOwner(userID: UInt32?, groupID: UInt32?) -> Result<Void, HostError> {
-        valueOrErrno {
-            system_fchownat(descriptor, "", userID ?? UInt32.max, groupID ?? UInt32.max, hostcontract_AT_EMPTY_PATH)
-        }.map { _ in () }
+        changeable().flatMap { _ in
+            valueOrErrno {
+                system_fchownat(descriptor, "", userID ?? UInt32.max, groupID ?? UInt32.max, hostcontract_AT_EMPTY_PATH)
+            }.map { _ in () }
+        }
     }
 
-    /// Sets the permission bits. Refuses a symbolic link. The corresponding C function is
+    /// Sets the permission bits. Refuses what ``changeable()`` refuses. The corresponding C function is
     /// chmod(2) on /proc/self/fd/N, which names this very inode.
     public func changeMode(_ bits: UInt32) -> Result<Void, HostError> {
+        changeable().flatMap { _ in
+            valueOrErrno { system_chmod("/proc/self/fd/\(descriptor)", mode_t(bits & 0o7777)) }.map { _ in () }
+        }
+    }
+
+    /// The status read again right before a change, refusing what no change may touch: a
+    /// symbolic link (a chmod through /proc/self/fd/N would follow it) and a non-directory with
+    /// more than one hard link (another name, perhaps outside the tree, for the same inode).
+    func changeable() -> Result<FileStatus, HostError> {
         status().flatMap { status in
-            guard status.kind != .symbolicLink else { return .failure(.refused("is a symbolic link")) }
-            return valueOrErrno { system_chmod("/proc/self/fd/\(descriptor)", mode_t(bits & 0o7777)) }.map { _ in () }
+            if status.kind == .symbolicLink { return .failure(.refused("is a symbolic link")) }
+            if status.kind != .directory && status.linkCount > 1 {
+                return .failure(.refused("has \(status.linkCount) hard links"))
+            }
+            return .success(status)
         }
     }
 
@@ -43,12 +57,9 @@ public final class PathHandle: @unchecked Sendable {
         AccessControlList.read(descriptor: descriptor, kind: kind)
     }
 
-    /// Replaces the access (or default) ACL. Refuses a symbolic link.
+    /// Replaces the access (or default) ACL. Refuses what ``changeable()`` refuses.
     public func setAccessControlList(_ list: AccessControlList, _ kind: AccessControlList.Kind = .access) -> Result<Void, HostError> {
-        status().flatMap { status in
-            guard status.kind != .symbolicLink else { return .failure(.refused("is a symbolic link")) }
-            return list.write(descriptor: descriptor, kind: kind)
-        }
+        changeable().flatMap { _ in list.write(descriptor: descriptor, kind: kind) }
     }
 
     /// Opens `name` in this directory without following it.
@@ -57,10 +68,46 @@ public final class PathHandle: @unchecked Sendable {
             .map { PathHandle(path: path == "/" ? "/" + name : path + "/" + name, descriptor: $0) }
     }
 
-    /// Creates the directory `name` here (mode 0700 until its metadata is set) and opens it
-    /// without following. The corresponding C function is mkdirat(2).
-    public func makeDirectory(_ name: String) -> Result<PathHandle, HostError> {
-        valueOrErrno { system_mkdirat(descriptor, name, 0o700) }.flatMap { _ in child(name) }
+    /// Creates the directory `name` here (mode 0700 until its metadata is set) and opens the
+    /// directory it made, never what was swapped in for it. mkdirat(2) returns no descriptor, so
+    /// between it and the opening whoever can write here may replace the name; the opening
+    /// therefore takes only a directory (O_DIRECTORY|O_NOFOLLOW: not a symbolic link, not a
+    /// hard link to a file), the same inode fstatat(2) saw right after mkdirat, and one as
+    /// mkdirat leaves it: owned by this process's effective user, no bits for group or other,
+    /// no subdirectory. Anything else is refused, untouched. A root-owned, empty 0700 directory
+    /// moved in before the fstatat cannot be told apart; it is taken as the one made.
+    /// `afterCreating` runs between mkdirat and the opening: tests widen the window with it.
+    public func makeDirectory(_ name: String, afterCreating: (() -> Void)? = nil) -> Result<PathHandle, HostError> {
+        valueOrErrno { system_mkdirat(descriptor, name, 0o700) }.flatMap { _ in
+            afterCreating?()
+            var raw = stat()
+            if case .failure(let error) = valueOrErrno({ system_fstatat(descriptor, name, &raw, AT_SYMLINK_NOFOLLOW) }) {
+                return .failure(.refused("vanished right after it was created (\(error))"))
+            }
+            let made = FileStatus(raw)
+            guard made.kind == .directory else {
+                let what = made.kind == .regular ? "regular file" : made.kind.rawValue
+                return .failure(.refused("was replaced by a \(what) right after it was created (left untouched)"))
+            }
+            let flags = hostcontract_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+            let opened = valueOrErrno { system_openat(descriptor, name, flags) }
+                .map { PathHandle(path: path == "/" ? "/" + name : path + "/" + name, descriptor: $0) }
+            guard case .success(let handle) = opened else {
+                return .failure(.refused("was replaced by something other than a directory right after it was created (left untouched)"))
+            }
+            return handle.status().flatMap { status in
+                guard status.kind == .directory, status.device == made.device, status.inode == made.inode else {
+                    return .failure(.refused("was replaced right after it was created (left untouched)"))
+                }
+                let owner = system_geteuid()
+                guard status.userID == owner, status.permissions.rawValue & 0o5077 == 0, status.linkCount <= 2 else {
+                    let mode = String(status.permissions.rawValue, radix: 8)
+                    return .failure(.refused(
+                        "was replaced by a directory this run did not make (owner \(status.userID), mode \(mode), \(status.linkCount) links) right after it was created (left untouched)"))
+                }
+                return .success(handle)
+            }
+        }
     }
 }
 
@@ -70,4 +117,9 @@ extension RootDirectory {
         valueOrErrno { system_openat(descriptor, ".", hostcontract_O_PATH | O_DIRECTORY | O_CLOEXEC) }
             .map { PathHandle(path: "/", descriptor: $0) }
     }
+}
+
+/// geteuid(2): the owner of what this process creates.
+internal func system_geteuid() -> uid_t {
+    geteuid()
 }

@@ -11,10 +11,24 @@ public final class Applier {
     /// Directories opened (or made) so far in this run, by path: reused, never reopened by name.
     private var directories: [String: PathHandle] = [:]
     private var actions: [ProvisionAction] = []
+    /// Called with the path of each directory between its mkdirat(2) and its opening; tests
+    /// swap the new directory for a link there, to widen the race window. Never set in a run.
+    let afterCreate: ((String) -> Void)?
 
-    public init(root: RootDirectory) {
+    public convenience init(root: RootDirectory) {
+        self.init(root: root, afterCreate: nil)
+    }
+
+    init(root: RootDirectory, afterCreate: ((String) -> Void)?) {
         self.root = root
         self.names = LiveHost(root: root)
+        self.afterCreate = afterCreate
+    }
+
+    /// Makes `name` in `parent` and opens the very directory made (see ``PathHandle/makeDirectory(_:afterCreating:)``).
+    private func makeDirectory(_ name: String, in parent: PathHandle, path: String) -> Result<PathHandle, HostError> {
+        guard let afterCreate else { return parent.makeDirectory(name) }
+        return parent.makeDirectory(name) { afterCreate(path) }
     }
 
     public func apply(_ plan: Planner.Plan) -> [ProvisionAction] {
@@ -61,18 +75,23 @@ public final class Applier {
                 return nil
             }
             guard status.kind == .directory else {
-                conflict(target, "\(path) is a \(status.kind.rawValue), not a directory; provisioning never follows symbolic links (left untouched)")
+                conflict(target, "\(path) is a \(status.kind.noun), not a directory; provisioning never follows symbolic links (left untouched)")
                 return nil
             }
             directories[path] = handle
             return handle
         case .failure(let error) where error.isNotFound && creatable.contains(path):
             // A parent created on the way, as mkdir -p would: root-owned, 0755.
-            switch parent.makeDirectory(name) {
+            // The handle is the directory just made, checked on its descriptor before the chmod.
+            switch makeDirectory(name, in: parent, path: path) {
             case .success(let handle):
-                _ = handle.changeMode(0o755)
-                actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .done,
-                                               message: "created parent directory", line: nil))
+                if case .failure(let error) = handle.changeMode(0o755) {
+                    actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .failed,
+                                                   message: "created parent directory; chmod 0755 failed: \(error)", line: nil))
+                } else {
+                    actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .done,
+                                                   message: "created parent directory", line: nil))
+                }
                 directories[path] = handle
                 return handle
             case .failure(let error):
@@ -100,7 +119,7 @@ public final class Applier {
         case .success(let opened):
             handle = opened
         case .failure(let error) where error.isNotFound && target.creates:
-            switch parent.makeDirectory(name) {
+            switch makeDirectory(name, in: parent, path: target.path) {
             case .success(let made):
                 handle = made
                 created = true
@@ -125,10 +144,10 @@ public final class Applier {
             conflict(target, "is a symbolic link; provisioning never follows symbolic links (left untouched)")
             return
         case .directory where status.kind != .directory:
-            conflict(target, "is a \(status.kind.rawValue) where a directory is expected (left untouched)")
+            conflict(target, "is a \(status.kind.noun) where a directory is expected (left untouched)")
             return
         case .file where status.kind != .regular:
-            conflict(target, "is a \(status.kind.rawValue) where a regular file is expected (left untouched)")
+            conflict(target, "is a \(status.kind.noun) where a regular file is expected (left untouched)")
             return
         case .file where status.linkCount > 1:
             conflict(target, "has \(status.linkCount) hard links; provisioning never changes a hard-linked file (left untouched)")
@@ -230,6 +249,11 @@ public final class Applier {
         }
         return AccessControlList(entries: entries)
     }
+}
+
+extension FileStatus.Kind {
+    /// "regular file", "directory", "symbolic link", ... for messages.
+    var noun: String { self == .regular ? "regular file" : rawValue }
 }
 
 extension Result {
