@@ -25,6 +25,11 @@ internal func system_open(_ path: String, _ flags: CInt) -> CInt {
     open(path, flags)
 }
 
+/// geteuid(2): the owner of what this process creates.
+internal func system_geteuid() -> uid_t {
+    geteuid()
+}
+
 /// stat(2).
 internal func system_stat(_ path: String, _ buffer: inout stat) -> CInt {
     stat(path, &buffer)

@@ -118,8 +118,3 @@ extension RootDirectory {
             .map { PathHandle(path: "/", descriptor: $0) }
     }
 }
-
-/// geteuid(2): the owner of what this process creates.
-internal func system_geteuid() -> uid_t {
-    geteuid()
-}
