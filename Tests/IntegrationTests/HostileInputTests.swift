@@ -72,3 +72,24 @@ import Testing
         #expect(check.standardOutput.contains("\"line\": 4"), "\(check.standardOutput)")
     }
 }
+
+extension HostileInputTests {
+    /// 1 MB of lines without '=' used to give 512k findings and 1.3 GB: now the first 20, then
+    /// one finding that counts the rest, at the line they start.
+    @Test func brokenEnvironmentLinesAreCounted() throws {
+        let directory = TemporaryDirectory()
+        let contract = directory.write("c.toml", """
+            contract = "broken-env"
+            schema = 1
+
+            [environment]
+            file = "/app.env"
+            """)
+        let environment = directory.write("app.env", String(repeating: "x\n", count: 512 * 1024))
+        let check = try bounded("check", contract, "--env-file", environment, "--format", "json")
+        #expect(check.status == 0, "warnings only: \(check.standardError)")
+        #expect(check.standardOutput.utf8.count < 64 << 10, "\(check.standardOutput.utf8.count) bytes of report")
+        #expect(check.standardOutput.contains("\(environment):21: and 524268 more lines systemd ignores, from this line on"), "\(check.standardOutput.prefix(4000))")
+        #expect(check.standardOutput.components(separatedBy: "\"check\": \"syntax\"").count - 1 == 21)
+    }
+}

@@ -36,7 +36,7 @@ public struct Evaluation {
         if includes(.encrypted) { for entry in contract.encrypted { results += evaluate(entry) } }
         if includes(.certificate) { for entry in contract.certificates { results += evaluate(entry) } }
         results += pendingResults()
-        return redacted(results)
+        return redacted(FindingLimit.capped(results))
     }
 
     /// Why an entry does not apply: its `when` is unmet.

@@ -22,7 +22,14 @@ public struct EnvironmentFile: Sendable, Equatable {
     }
 
     public var assignments: [Assignment] = []
+    /// The first ``problemLimit`` problems, and every unterminated quote.
     public var problems: [Problem] = []
+    /// How many problems past the first ``problemLimit`` were counted but not kept, so a file
+    /// of broken lines costs memory for 20 problems, not one per line.
+    public var omittedProblems = 0
+    /// The line of the first problem not kept.
+    public var firstOmittedLine: Int? = nil
+    public static let problemLimit = 20
 
     /// The value of each name, the last assignment winning, as systemd applies them.
     public var values: [String: String] {
@@ -57,7 +64,7 @@ public struct EnvironmentFile: Sendable, Equatable {
             if Self.isValidName(name) {
                 assignments.append(Assignment(name: name, value: String(String.UnicodeScalarView(value)), line: startLine))
             } else {
-                problems.append(Problem(line: startLine, message: Self.invalidNameMessage(name)))
+                report(Problem(line: startLine, message: Self.invalidNameMessage(name)))
             }
             key = []
             value = []
@@ -78,7 +85,7 @@ public struct EnvironmentFile: Sendable, Equatable {
                 }
             case .key:
                 if isNewline(c) {
-                    problems.append(Problem(line: startLine, message: "line has no '=' and is ignored"))
+                    report(Problem(line: startLine, message: "line has no '=' and is ignored"))
                     state = .preKey
                     key = []
                 } else if c == "=" {
@@ -158,7 +165,7 @@ public struct EnvironmentFile: Sendable, Equatable {
 
         switch state {
         case .singleQuote, .doubleQuote, .doubleQuoteEscape:
-            problems.append(Problem(
+            report(Problem(
                 line: quoteLine,
                 message: "quote opened here is never closed; systemd takes the rest of the file as the value",
                 swallowsRest: true))
@@ -166,9 +173,18 @@ public struct EnvironmentFile: Sendable, Equatable {
         case .preValue, .value, .valueEscape:
             push()
         case .key:
-            problems.append(Problem(line: startLine, message: "line has no '=' and is ignored"))
+            report(Problem(line: startLine, message: "line has no '=' and is ignored"))
         case .preKey, .comment, .commentEscape:
             break
+        }
+    }
+
+    private mutating func report(_ problem: Problem) {
+        if problems.count < Self.problemLimit || problem.swallowsRest {
+            problems.append(problem)
+        } else {
+            omittedProblems += 1
+            if firstOmittedLine == nil { firstOmittedLine = problem.line }
         }
     }
 

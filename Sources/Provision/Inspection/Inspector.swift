@@ -76,11 +76,15 @@ public struct Inspector {
             return EnvironmentInput(values: [:], origin: origin, readError: error.description)
         case .success(let bytes):
             let file = EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self))
-            return EnvironmentInput(
-                values: file.values, origin: origin,
-                problems: file.problems.map {
-                    EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
-                })
+            var problems = file.problems.map {
+                EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
+            }
+            if let line = file.firstOmittedLine {
+                problems.append(EnvironmentInput.Problem(
+                    line: line, message: "and \(file.omittedProblems) more lines systemd ignores, from this line on (only the first \(EnvironmentFile.problemLimit) are listed)",
+                    severity: .warning))
+            }
+            return EnvironmentInput(values: file.values, origin: origin, problems: problems)
         }
     }
 }
