@@ -93,3 +93,82 @@ extension HostileInputTests {
         #expect(check.standardOutput.components(separatedBy: "\"check\": \"syntax\"").count - 1 == 21)
     }
 }
+
+extension HostileInputTests {
+    /// A root with `etc/nginx/nginx.conf` (and the files in `files`), passwd and group, and a
+    /// contract whose [nginx] config is that file.
+    func nginxRoot(_ main: String, files: [String: String] = [:]) -> (TemporaryDirectory, contract: String) {
+        let root = TemporaryDirectory()
+        root.write("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+        root.write("etc/group", "root:x:0:\nnogroup:x:65534:\n")
+        root.write("etc/nginx/nginx.conf", main)
+        for (name, text) in files { root.write("etc/nginx/" + name, text) }
+        let contract = root.write("c.toml", """
+            contract = "nginx-bounds"
+            schema = 1
+
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+
+            [[nginx.location]]
+            path = "/static/"
+            """)
+        return (root, contract)
+    }
+
+    /// 20,000 nested blocks used to overflow the parser's stack (SIGSEGV; gate exited 139).
+    @Test func deeplyNestedNginxBlocksAreAFinding() throws {
+        let depth = 20_000
+        let main = "events {}\nhttp {\n" + String(repeating: "location /a {\n", count: depth)
+            + String(repeating: "}\n", count: depth) + "}\n"
+        let (root, contract) = nginxRoot(main)
+        let check = try bounded("check", contract, "--root", root.path)
+        #expect(check.status == 1, "\(check.all.prefix(2000))")
+        // http is the first block; the 100th location (line 102) would open the 101st.
+        #expect(check.standardOutput.contains("/etc/nginx/nginx.conf:102: blocks nest deeper than 100 levels"), "\(check.all.prefix(2000))")
+        let gate = try bounded("gate", contract, "--root", root.path, "--", "/bin/true")
+        #expect(gate.status == 78, "\(gate.all.prefix(2000))")
+    }
+
+    /// Eight files including each other through a glob took over 30 s (every order of them
+    /// was expanded); nginx -t itself recurses until it dies. Now each cycle is an error at
+    /// the include's line, and the rest is expanded once.
+    @Test func nginxIncludeCyclesAreErrors() throws {
+        var files: [String: String] = [:]
+        for index in 1...8 { files["conf.d/\(index).conf"] = "include /etc/nginx/conf.d/*.conf;\n" }
+        let main = "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n"
+        let (root, contract) = nginxRoot(main, files: files)
+        let check = try bounded("check", contract, "--root", root.path)
+        #expect(check.status == 1, "\(check.all.prefix(2000))")
+        #expect(check.standardOutput.contains("/etc/nginx/conf.d/1.conf:1: include cycle: '/etc/nginx/conf.d/1.conf' -> '/etc/nginx/conf.d/1.conf'"), "\(check.all.prefix(3000))")
+        let gate = try bounded("gate", contract, "--root", root.path, "--", "/bin/true")
+        #expect(gate.status == 78, "\(gate.all.prefix(2000))")
+        if nginxInstalled && runningAsRoot {
+            // The real nginx does not accept it (it overflows its own stack).
+            #expect(try nginxAccepts(root: root.path).status != 0)
+        }
+    }
+
+    /// A file included twice without a cycle is legitimate (a snippet in two servers), but
+    /// doubling includes multiply: past 100,000 directives the configuration is refused.
+    @Test func nginxIncludesThatMultiplyAreBounded() throws {
+        var files: [String: String] = [:]
+        for index in 0..<30 {
+            files["d/\(index).conf"] = "include /etc/nginx/d/\(index + 1).conf;\ninclude /etc/nginx/d/\(index + 1).conf;\n"
+        }
+        files["d/30.conf"] = "gzip on;\n"
+        let (root, contract) = nginxRoot("events {}\nhttp {\n    include /etc/nginx/d/0.conf;\n}\n", files: files)
+        let check = try bounded("check", contract, "--root", root.path)
+        #expect(check.status == 1, "\(check.all.prefix(2000))")
+        #expect(check.standardOutput.contains("/etc/nginx/nginx.conf: holds more than 100000 directives with includes expanded"), "\(check.all.prefix(3000))")
+    }
+
+    /// 2,000 stray semicolons: 20 syntax findings, then one that counts the rest.
+    @Test func nginxSyntaxFindingsAreCapped() throws {
+        let (root, contract) = nginxRoot("events {}\nhttp {\n" + String(repeating: ";\n", count: 2000) + "}\n")
+        let check = try bounded("check", contract, "--root", root.path, "--format", "json")
+        #expect(check.status == 1)
+        #expect(check.standardOutput.contains("and 1,980 more syntax findings"), "\(check.standardOutput.prefix(3000))")
+        #expect(check.standardOutput.components(separatedBy: "\"check\": \"syntax\"").count - 1 == 21)
+    }
+}

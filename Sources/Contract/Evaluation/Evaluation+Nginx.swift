@@ -23,6 +23,8 @@ extension Evaluation {
             recorder.fail("syntax", "\(problem.location): \(problem.message)", actual: problem.location,
                           fix: "fix \(host.operatorPath(problem.file))\(problem.line.map { " at line \($0)" } ?? "")")
         }
+        // Nested or expanded past the limits: the problems say where; nothing more is walked.
+        if configuration.refusal != nil { return recorder.results }
         var results = recorder.results
 
         let servers = configuration.main.filter { $0.name == "http" }

@@ -59,10 +59,117 @@ public struct NginxConfiguration: Sendable {
                 files.append(NginxFile(path: path, directives: directives, problems: parser.problems))
             }
         }
-        return NginxConfiguration(files: files)
+        var configuration = NginxConfiguration(files: files)
+        configuration.bound()
+        return configuration
     }
 
     public init(files: [NginxFile]) { self.files = files }
+
+    /// How deep blocks may nest, counted across includes. nginx itself has no limit (its parser
+    /// recurses, as this one did: 20,000 nested blocks overflowed the stack); real
+    /// configurations nest five or six levels (http, server, location, location, if, limit_except).
+    public static let maximumNesting = 100
+    /// How many directives the configuration may hold with every include expanded (each
+    /// occurrence of an included file counts again). Real ones hold a few thousand.
+    public static let maximumDirectives = 100_000
+
+    /// Includes that would re-enter a file already being included: nginx follows them until its
+    /// stack overflows (`nginx -t` dies by SIGSEGV); here each is an error and is not followed.
+    var severed: Set<Edge> = []
+    /// Why the configuration is not evaluated (it nests too deep or expands too far), if so.
+    public private(set) var refusal: String? = nil
+
+    struct Edge: Hashable {
+        var from: Int
+        var to: Int
+    }
+
+    /// One `include` as the bound sees it: the file it is in, its block depth there, its targets.
+    private struct Inclusion {
+        var line: Int
+        var depth: Int
+        var targets: [Int]
+    }
+
+    /// Finds include cycles (reported and severed), then the nesting depth and directive count
+    /// of the expanded configuration; all without recursion, each file visited once.
+    private mutating func bound() {
+        var own = [Int](repeating: 0, count: files.count)
+        var deepest = [Int](repeating: 0, count: files.count)
+        var inclusions = [[Inclusion]](repeating: [], count: files.count)
+        for (index, file) in files.enumerated() {
+            var stack: [(directives: [NginxDirective], depth: Int)] = [(file.directives, 0)]
+            while let (directives, depth) = stack.popLast() {
+                for directive in directives where !directive.isComment {
+                    if let includes = directive.includes {
+                        inclusions[index].append(Inclusion(line: directive.line, depth: depth, targets: includes))
+                    } else {
+                        own[index] += 1
+                        deepest[index] = max(deepest[index], depth)
+                    }
+                    if let block = directive.block {
+                        deepest[index] = max(deepest[index], depth + 1)
+                        stack.append((block, depth + 1))
+                    }
+                }
+            }
+        }
+        guard !files.isEmpty else { return }
+        // Depth-first from the main file: an include of a file still open is a cycle.
+        enum Mark { case open, done }
+        var marks: [Int: Mark] = [:]
+        var size = [Int](repeating: 0, count: files.count)
+        var nesting = [Int](repeating: 0, count: files.count)
+        var trail: [Int] = []
+        var stack: [(file: Int, expanded: Bool)] = [(0, false)]
+        while let (file, expanded) = stack.popLast() {
+            if expanded {
+                trail.removeLast()
+                marks[file] = .done
+                var total = own[file]
+                var depth = deepest[file]
+                for inclusion in inclusions[file] {
+                    for target in inclusion.targets where !severed.contains(Edge(from: file, to: target)) {
+                        total = min(total + size[target], Self.maximumDirectives + 1)
+                        depth = max(depth, inclusion.depth + nesting[target])
+                    }
+                }
+                size[file] = total
+                nesting[file] = depth
+                continue
+            }
+            guard marks[file] == nil else { continue }
+            marks[file] = .open
+            trail.append(file)
+            stack.append((file, true))
+            // Pushed last to first, so files are entered in the order nginx includes them.
+            for inclusion in inclusions[file].reversed() {
+                for target in inclusion.targets.reversed() {
+                    switch marks[target] {
+                    case .open?:
+                        let edge = Edge(from: file, to: target)
+                        guard severed.insert(edge).inserted else { continue }
+                        // From the file holding this include, round to it again.
+                        let start = trail.lastIndex(of: target) ?? 0
+                        let circle = ([file] + trail[start...].dropLast() + [file])
+                            .map { "'\(files[$0].path)'" }.joined(separator: " -> ")
+                        files[file].problems.append(NginxProblem(
+                            file: files[file].path, line: inclusion.line,
+                            message: "include cycle: \(circle); nginx would include these files without end"))
+                    case .done?: continue
+                    case nil: stack.append((target, false))
+                    }
+                }
+            }
+        }
+        if nesting[0] > Self.maximumNesting {
+            refusal = "blocks nest deeper than \(Self.maximumNesting) levels with includes expanded"
+        } else if size[0] > Self.maximumDirectives {
+            refusal = "holds more than \(Self.maximumDirectives) directives with includes expanded"
+        }
+        if let refusal { files[0].problems.append(NginxProblem(file: files[0].path, line: nil, message: refusal)) }
+    }
 
     /// The directives of a block with every `include` replaced by what it includes, in place. An
     /// include that would re-enter a file already being expanded (a cycle) is passed over.
@@ -72,7 +179,8 @@ public struct NginxConfiguration: Sendable {
             if directive.isComment { continue }
             if let includes = directive.includes {
                 let inside = chain.union([directive.file])
-                for index in includes where index < files.count && !inside.contains(index) {
+                for index in includes
+                where index < files.count && !inside.contains(index) && !severed.contains(Edge(from: directive.file, to: index)) {
                     result += expanded(files[index].directives, within: inside.union([index]))
                 }
             } else {
@@ -82,8 +190,8 @@ public struct NginxConfiguration: Sendable {
         return result
     }
 
-    /// The main file's directives, includes expanded.
-    public var main: [NginxDirective] { files.first.map { expanded($0.directives) } ?? [] }
+    /// The main file's directives, includes expanded; none when the configuration is refused.
+    public var main: [NginxDirective] { refusal == nil ? files.first.map { expanded($0.directives) } ?? [] : [] }
 
     /// "file:line" of a directive.
     public func location(of directive: NginxDirective) -> String {
@@ -166,7 +274,16 @@ struct NginxParser {
                 NginxDirective(name: "#", arguments: [], line: directive.line, file: fileIndex, comment: $0)
             }
             if terminator.isSpecial("{") {
-                directive.block = block(depth: depth + 1)
+                if depth + 1 > NginxConfiguration.maximumNesting {
+                    // Deeper blocks are skipped, not parsed: recursion stays within the limit.
+                    problems.append(NginxProblem(
+                        file: path, line: token.line,
+                        message: "blocks nest deeper than \(NginxConfiguration.maximumNesting) levels; the block of \"\(directive.name)\" is not read"))
+                    skipBlock()
+                    directive.block = []
+                } else {
+                    directive.block = block(depth: depth + 1)
+                }
             } else if terminator.isSpecial("}") {
                 problems.append(NginxProblem(file: path, line: token.line, message: "directive \"\(directive.name)\" is not terminated by \";\""))
                 directives.append(directive)
@@ -178,6 +295,16 @@ struct NginxParser {
             directives += commentEntries
         }
         return directives
+    }
+
+    /// Moves past the rest of a block whose `{` was just read, counting braces, without recursion.
+    private mutating func skipBlock() {
+        var open = 1
+        while position < tokens.count, open > 0 {
+            if tokens[position].isSpecial("{") { open += 1 }
+            if tokens[position].isSpecial("}") { open -= 1 }
+            position += 1
+        }
     }
 
     /// `if ($a = b)` -> `$a`, `=`, `b`.
