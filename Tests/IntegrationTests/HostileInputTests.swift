@@ -172,3 +172,35 @@ extension HostileInputTests {
         #expect(check.standardOutput.components(separatedBy: "\"check\": \"syntax\"").count - 1 == 21)
     }
 }
+
+extension HostileInputTests {
+    /// `forbid = ['(a+)+$']` over a line of a's never returned (Swift's Regex backtracks
+    /// without bound); now patterns run in linear time, and a backreference is a lint error.
+    @Test func pathologicalForbidPatternsFinish() throws {
+        let directory = TemporaryDirectory()
+        directory.write("srv/app.env", String(repeating: "a", count: 50_000) + "!\n" + String(repeating: "a", count: 64) + "\n")
+        let contract = directory.write("c.toml", """
+            contract = "regex"
+            schema = 1
+
+            [[file]]
+            path = "/srv/app.env"
+            forbid = ['(a+)+$', '(a|aa)*$']
+            """)
+        let check = try bounded("check", contract, "--root", directory.path)
+        #expect(check.status == 1, "\(check.all)")
+        #expect(check.standardOutput.contains("line 2 matches forbidden pattern '(a+)+$'"), "\(check.all)")
+
+        let backreference = directory.write("b.toml", """
+            contract = "regex"
+            schema = 1
+
+            [[file]]
+            path = "/srv/app.env"
+            forbid = ['(a+)\\1']
+            """)
+        let lint = try bounded("lint", backreference)
+        #expect(lint.status == 2)
+        #expect(lint.standardError.contains("\(backreference):6: error: [[file]] #1 (path = \"/srv/app.env\") forbid: '(a+)\\1' is not a valid regular expression: backreferences are not supported"), "\(lint.all)")
+    }
+}

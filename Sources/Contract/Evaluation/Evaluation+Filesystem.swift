@@ -78,11 +78,11 @@ extension Evaluation {
             }
         }
         for pattern in entry.forbid {
-            guard problem == nil, let regex = try? Regex(pattern) else {
+            guard problem == nil, let regex = try? RegularExpression(pattern) else {
                 recorder.skip("forbid", key: "forbid", problem ?? "invalid pattern", expected: pattern)
                 continue
             }
-            let hits = lines.indices.filter { lines[$0].contains(regex) }.map { $0 + 1 }
+            let hits = lines.indices.filter { regex.matches(in: lines[$0]) }.map { $0 + 1 }
             let shown = hits.prefix(5).map(String.init).joined(separator: ", ") + (hits.count > 5 ? ", ..." : "")
             recorder.verify(
                 "forbid", key: "forbid", hits.isEmpty,
@@ -92,11 +92,11 @@ extension Evaluation {
                 fix: "edit \(host.operatorPath(path)) at \(hits.count == 1 ? "line" : "lines") \(shown)")
         }
         for pattern in entry.require {
-            guard problem == nil, let regex = try? Regex(pattern) else {
+            guard problem == nil, let regex = try? RegularExpression(pattern) else {
                 recorder.skip("require", key: "require", problem ?? "invalid pattern", expected: pattern)
                 continue
             }
-            let hit = lines.firstIndex { $0.contains(regex) }
+            let hit = lines.firstIndex { regex.matches(in: $0) }
             recorder.verify(
                 "require", key: "require", hit != nil,
                 pass: "line \((hit ?? 0) + 1) matches '\(pattern)'", fail: "no line matches required pattern '\(pattern)'",

@@ -63,8 +63,8 @@ extension Evaluation {
                 fail: "\(name) is \(shown(value)), which is forbidden",
                 expected: "none of " + entry.forbid.joined(separator: ", "), actual: raw(value), fix: setting)
         }
-        if let pattern = entry.pattern, let regex = try? Regex(pattern) {
-            let matches = (try? regex.wholeMatch(in: value)) != nil
+        if let pattern = entry.pattern, let regex = try? RegularExpression(pattern) {
+            let matches = regex.wholeMatch(value)
             recorder.verify(
                 "pattern", key: "pattern", matches,
                 pass: "\(name) matches '\(pattern)'", fail: "\(name) is \(shown(value)), which does not match '\(pattern)'",

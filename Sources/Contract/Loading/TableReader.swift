@@ -198,7 +198,7 @@ final class TableReader {
         guard let patterns = strings(key) else { return [] }
         for pattern in patterns {
             do {
-                _ = try Regex(pattern)
+                _ = try RegularExpression(pattern)
             } catch {
                 self.error(key, "'\(pattern)' is not a valid regular expression: \(error)")
             }
