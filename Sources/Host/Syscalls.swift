@@ -30,6 +30,13 @@ internal func system_geteuid() -> uid_t {
     geteuid()
 }
 
+/// getcwd(3): the working directory, or nil when it cannot be named (removed, too long).
+internal func system_getcwd() -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return nil }
+    return String(cString: buffer)
+}
+
 /// stat(2).
 internal func system_stat(_ path: String, _ buffer: inout stat) -> CInt {
     stat(path, &buffer)

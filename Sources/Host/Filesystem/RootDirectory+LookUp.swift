@@ -5,10 +5,13 @@ extension RootDirectory {
     /// Looks `path` up inside the root one component at a time on O_PATH|O_NOFOLLOW descriptors,
     /// as path_resolution(7) describes: a symbolic link is followed by reading it (an absolute
     /// target starts again at the root, `..` stops at it, 40 links at most), and a final link only
-    /// when `followFinal`. `searched` sees each directory a name is looked up in. Returns an
-    /// O_PATH descriptor of the object reached (the caller closes it) and its path in the root.
+    /// when `followFinal`. `searched` sees each directory a name is looked up in, `stepped` each
+    /// object opened in one (a directory, a link about to be followed, the final object) with the
+    /// directory it was found in, as descriptors and paths. Returns an O_PATH descriptor of the
+    /// object reached (the caller closes it) and its path in the root.
     func lookUp(
-        _ path: String, followFinal: Bool = true, searched: (CInt, String) -> Void = { _, _ in }
+        _ path: String, followFinal: Bool = true, searched: (CInt, String) -> Void = { _, _ in },
+        stepped: (_ directory: CInt, _ directoryPath: String, _ entry: CInt, _ entryPath: String) -> Void = { _, _, _, _ in }
     ) -> Result<(descriptor: CInt, path: String), LookUpFailure> {
         func openRoot() -> Result<CInt, HostError> {
             valueOrErrno { system_openat(descriptor, ".", hostcontract_O_PATH | O_DIRECTORY | O_CLOEXEC) }
@@ -45,6 +48,7 @@ extension RootDirectory {
                 if case .failure(let error) = opened { return .failure(LookUpFailure(path: childPath, error: error)) }
                 return .failure(LookUpFailure(path: childPath, error: HostError(errno: EINVAL)))
             }
+            stepped(current.descriptor, current.path, fd, childPath)
             var raw = stat()
             guard case .success = valueOrErrno({ system_fstat(fd, &raw) }) else {
                 let error = HostError(errno: system_errno)
