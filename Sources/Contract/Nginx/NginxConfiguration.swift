@@ -18,11 +18,20 @@ public struct NginxConfiguration: Sendable {
         var indices = [main: 0]
         var files: [NginxFile] = []
         var position = 0
+        var totalBytes = 0
+        let maximumBytes = Self.maximumBytes
         while position < queue.count {
             let path = queue[position]
             let index = position
             position += 1
-            switch read(path) {
+            if totalBytes > maximumBytes {
+                files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(
+                    file: path, line: nil, message: "not read: the configuration's files hold more than \(maximumBytes >> 20) MiB together")]))
+                continue
+            }
+            let contents = read(path)
+            if case .success(let text) = contents { totalBytes += text.utf8.count }
+            switch contents {
             case .failure(let error):
                 files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(file: path, line: nil, message: "cannot be read: \(error)")]))
             case .success(let text):
@@ -34,7 +43,7 @@ public struct NginxConfiguration: Sendable {
                         if list[i].block != nil { resolve(&list[i].block!) }
                         guard list[i].name == "include" else { continue }
                         guard let argument = list[i].arguments.first, list[i].arguments.count == 1 else {
-                            parser.problems.append(NginxProblem(file: path, line: list[i].line, message: "invalid number of arguments in \"include\" directive"))
+                            parser.report(NginxProblem(file: path, line: list[i].line, message: "invalid number of arguments in \"include\" directive"))
                             continue
                         }
                         let pattern = argument.hasPrefix("/") ? argument : (directory.isEmpty ? "" : directory + "/") + argument
@@ -43,7 +52,7 @@ public struct NginxConfiguration: Sendable {
                             names = glob(pattern).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                         } else if case .failure(let error) = read(pattern) {
                             names = []
-                            parser.problems.append(NginxProblem(file: path, line: list[i].line, message: "include \(argument) cannot be read: \(error)"))
+                            parser.report(NginxProblem(file: path, line: list[i].line, message: "include \(argument) cannot be read: \(error)"))
                         } else {
                             names = [pattern]
                         }
@@ -56,11 +65,14 @@ public struct NginxConfiguration: Sendable {
                     }
                 }
                 resolve(&directives)
-                files.append(NginxFile(path: path, directives: directives, problems: parser.problems))
+                files.append(NginxFile(path: path, directives: directives, problems: parser.allProblems))
             }
         }
         var configuration = NginxConfiguration(files: files)
         configuration.bound()
+        if totalBytes > maximumBytes, configuration.refusal == nil {
+            configuration.refusal = "its files hold more than \(maximumBytes >> 20) MiB together"
+        }
         return configuration
     }
 
@@ -73,6 +85,8 @@ public struct NginxConfiguration: Sendable {
     /// How many directives the configuration may hold with every include expanded (each
     /// occurrence of an included file counts again). Real ones hold a few thousand.
     public static let maximumDirectives = 100_000
+    /// How many bytes the configuration's files may hold together; files past it are not read.
+    public static let maximumBytes = 64 << 20
 
     /// Includes that would re-enter a file already being included: nginx follows them until its
     /// stack overflows (`nginx -t` dies by SIGSEGV); here each is an error and is not followed.
@@ -207,7 +221,29 @@ struct NginxParser {
     let fileIndex: Int
     var tokens: [NginxToken] = []
     var position = 0
-    var problems: [NginxProblem] = []
+    /// The first ``problemLimit`` problems; the rest are counted, so a file of stray `;`
+    /// costs memory for 20 problems, not one per token.
+    private(set) var problems: [NginxProblem] = []
+    private var omitted = 0
+    private var firstOmittedLine: Int? = nil
+    static let problemLimit = 20
+
+    mutating func report(_ problem: NginxProblem) {
+        guard problems.count < Self.problemLimit else {
+            omitted += 1
+            if firstOmittedLine == nil { firstOmittedLine = problem.line }
+            return
+        }
+        problems.append(problem)
+    }
+
+    /// Every problem kept, and one that counts the others.
+    var allProblems: [NginxProblem] {
+        guard omitted > 0 else { return problems }
+        return problems + [NginxProblem(
+            file: path, line: firstOmittedLine,
+            message: "and \(omitted) more problems in this file, from this line on (only the first \(Self.problemLimit) are listed)")]
+    }
 
     init(path: String, fileIndex: Int, text: String) {
         self.path = path
@@ -215,20 +251,20 @@ struct NginxParser {
         var lexer = NginxLexer(text: text)
         let (tokens, error) = lexer.tokens()
         self.tokens = tokens
-        if let error { problems.append(NginxProblem(file: path, line: error.line, message: error.message)) }
+        if let error { report(NginxProblem(file: path, line: error.line, message: error.message)) }
         var depth = 0
         for token in self.tokens {
             if token.isSpecial("{") { depth += 1 }
             if token.isSpecial("}") {
                 depth -= 1
                 if depth < 0 {
-                    problems.append(NginxProblem(file: path, line: token.line, message: "unexpected \"}\""))
+                    report(NginxProblem(file: path, line: token.line, message: "unexpected \"}\""))
                     break
                 }
             }
         }
         if depth > 0 && error == nil {
-            problems.append(NginxProblem(file: path, line: self.tokens.last?.line, message: "unexpected end of file, expecting \"}\""))
+            report(NginxProblem(file: path, line: self.tokens.last?.line, message: "unexpected end of file, expecting \"}\""))
         }
     }
 
@@ -245,7 +281,7 @@ struct NginxParser {
             }
             if token.isComment { continue }
             if token.isSpecial(";") || token.isSpecial("{") {
-                problems.append(NginxProblem(file: path, line: token.line, message: "unexpected \"\(token.text)\""))
+                report(NginxProblem(file: path, line: token.line, message: "unexpected \"\(token.text)\""))
                 continue
             }
             var directive = NginxDirective(name: token.text, arguments: [], line: token.line, file: fileIndex)
@@ -265,7 +301,7 @@ struct NginxParser {
                 }
             }
             guard let terminator else {
-                problems.append(NginxProblem(file: path, line: token.line, message: "unexpected end of file, expecting \";\" or \"}\""))
+                report(NginxProblem(file: path, line: token.line, message: "unexpected end of file, expecting \";\" or \"}\""))
                 directives.append(directive)
                 return directives
             }
@@ -276,7 +312,7 @@ struct NginxParser {
             if terminator.isSpecial("{") {
                 if depth + 1 > NginxConfiguration.maximumNesting {
                     // Deeper blocks are skipped, not parsed: recursion stays within the limit.
-                    problems.append(NginxProblem(
+                    report(NginxProblem(
                         file: path, line: token.line,
                         message: "blocks nest deeper than \(NginxConfiguration.maximumNesting) levels; the block of \"\(directive.name)\" is not read"))
                     skipBlock()
@@ -285,7 +321,7 @@ struct NginxParser {
                     directive.block = block(depth: depth + 1)
                 }
             } else if terminator.isSpecial("}") {
-                problems.append(NginxProblem(file: path, line: token.line, message: "directive \"\(directive.name)\" is not terminated by \";\""))
+                report(NginxProblem(file: path, line: token.line, message: "directive \"\(directive.name)\" is not terminated by \";\""))
                 directives.append(directive)
                 directives += commentEntries
                 if depth > 0 { return directives }

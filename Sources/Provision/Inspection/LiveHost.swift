@@ -88,8 +88,9 @@ public final class LiveHost: ObservedHost {
         })
     }
 
+    /// An nginx configuration file, up to 16 MiB (larger ones are refused, never cut).
     public func text(of path: String) -> Result<String, ObservationError> {
-        root.contents(of: path)
+        root.contents(of: path, limit: 16 << 20)
             .map { String(decoding: $0, as: UTF8.self) }
             .mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }
     }
