@@ -77,3 +77,37 @@ import Testing
         #expect(file.assignments.map(\.line) == [1, 3])
     }
 }
+
+/// Provenance (issue 11): an assignment is clean only on one physical line with no problem on
+/// it; a value that took in other lines is marked, so it is never shown.
+@Suite struct EnvironmentFileProvenanceTests {
+    @Test func aTrailingBackslashMakesTheValueUnclean() {
+        let file = EnvironmentFile(parsing: "A=expandable_segments:True \\\nSECRET=\"canary\"\nB=2\n")
+        let effective = file.effectiveAssignments
+        #expect(effective["A"]?.isClean == false)
+        #expect(effective["A"]?.line == 1)
+        #expect(effective["A"]?.endLine == 2)
+        #expect(effective["SECRET"] == nil)
+        #expect(effective["B"]?.isClean == true)
+        #expect(effective["A"]?.isContinued == true)
+        #expect(effective["B"]?.isContinued == false)
+    }
+
+    @Test func anUnterminatedQuoteMakesItsValueUnclean() {
+        let file = EnvironmentFile(parsing: "A=1\nB=\"open\nC=canary\nD=2\n")
+        let effective = file.effectiveAssignments
+        #expect(effective["A"]?.isClean == true)
+        #expect(effective["B"]?.isClean == false)
+        #expect(effective["B"]?.line == 2)
+        #expect(effective["C"] == nil)
+    }
+
+    @Test func aProblemOnTheLineMakesItUnclean() {
+        let file = EnvironmentFile(parsing: "A=1\nB=2\n")
+        #expect(file.assignments.allSatisfy { $0.isClean })
+        let quoted = EnvironmentFile(parsing: "A=\"one\ntwo\"\nB=3\n")
+        #expect(quoted.effectiveAssignments["A"]?.isClean == false)
+        #expect(quoted.effectiveAssignments["A"]?.isContinued == false)
+        #expect(quoted.effectiveAssignments["B"]?.isClean == true)
+    }
+}

@@ -27,11 +27,20 @@ public struct EnvironmentInput: Sendable {
     /// Why the file could not be read, if it could not.
     public var readError: String?
     public var problems: [Problem]
+    /// The variables whose value is not provably what its line says (the assignment took in
+    /// other lines through a trailing backslash or an open quote, or a problem was reported on
+    /// its lines), with the lines it spans: such a value may hold another line, a secret, so
+    /// it is never shown, only named with these lines.
+    public var unclean: [String: ClosedRange<Int>]
 
-    public init(values: [String: String], origin: Origin, readError: String? = nil, problems: [Problem] = []) {
+    public init(
+        values: [String: String], origin: Origin, readError: String? = nil, problems: [Problem] = [],
+        unclean: [String: ClosedRange<Int>] = [:]
+    ) {
         self.values = values
         self.origin = origin
         self.readError = readError
         self.problems = problems
+        self.unclean = unclean
     }
 }

@@ -16,9 +16,11 @@ extension Evaluation {
         }
         checkAliases(&recorder, entry)
 
+        // `secret` also hides the contract's own values for it; `printable` decides the value's.
         let secret = entry.secret || environment.secrets.contains(name)
-        func shown(_ value: String) -> String { secret ? "(secret)" : "'\(value)'" }
-        func raw(_ value: String) -> String? { secret ? nil : value }
+        let printable = !secret && environment.isPrintable(name)
+        func shown(_ value: String) -> String { printable ? "'\(value)'" : withheldValue(of: name) }
+        func raw(_ value: String) -> String? { printable ? value : nil }
 
         let checks = ["equals", "one_of", "forbid", "pattern", "min_length", "path", "inside", "exists", "key_id_in"]
         let present: [String: Bool] = [
@@ -102,10 +104,10 @@ extension Evaluation {
             let isThere: Bool = if case .present = state { true } else { false }
             recorder.verify(
                 "exists", key: "exists", isThere == exists,
-                pass: "\(secret ? name : value) \(exists ? "exists" : "does not exist")",
-                fail: secret ? "the path in \(name) \(exists ? "does not exist" : "exists")" : describe(state, path: value),
+                pass: "\(printable ? value : name) \(exists ? "exists" : "does not exist")",
+                fail: !printable ? "the path in \(name) \(exists ? "does not exist" : "exists")" : describe(state, path: value),
                 expected: exists ? "present" : "absent", actual: isThere ? "present" : actual(state),
-                fix: exists && !secret ? "create \(host.operatorPath(value))" : nil)
+                fix: exists && printable ? "create \(host.operatorPath(value))" : nil)
         }
         if let list = entry.keyIDIn {
             // The list holds secrets: neither it, nor its ids, nor its length is shown.
@@ -129,6 +131,7 @@ extension Evaluation {
         let name = entry.name
         let secret = entry.secret || environment.secrets.contains(name)
         let canonical = environment.given[name]
+        let printable = !secret && environment.isPrintable(name)
         defer { recorder.subject = name }
         for alias in entry.aliases {
             recorder.subject = alias
@@ -144,14 +147,15 @@ extension Evaluation {
                 continue
             }
             let same = entry.path ? normalise(value) == normalise(canonical) : value == canonical
+            let shown = printable && environment.isPrintable(alias)
             recorder.verify(
                 "alias", key: "aliases", same,
                 pass: "\(alias) equals \(name)",
-                fail: secret
+                fail: !shown
                     ? "\(alias) differs from \(name)"
                     : "\(alias) is '\(value)' but \(name) is '\(canonical)'; they must name the same \(entry.path ? "path" : "value")",
-                expected: secret ? nil : canonical, actual: secret ? nil : value,
-                fix: secret ? "set \(alias) to the value of \(name) in \(environmentName), or remove it"
+                expected: shown ? canonical : nil, actual: shown ? value : nil,
+                fix: !shown ? "set \(alias) to the value of \(name) in \(environmentName), or remove it"
                     : "set \(alias)=\(ShellWords.quote(canonical)) in \(environmentName), or remove it")
         }
     }

@@ -13,7 +13,7 @@ public struct Evaluation {
     ) {
         self.contract = contract
         self.input = input
-        self.environment = ResolvedEnvironment(contract: contract, given: input.values)
+        self.environment = ResolvedEnvironment(contract: contract, input: input)
         self.host = host
         self.only = only
     }
@@ -41,7 +41,7 @@ public struct Evaluation {
 
     /// Why an entry does not apply: its `when` is unmet.
     func skipReason(_ context: EntryContext) -> String? {
-        context.condition.unmetReason { environment.value(of: $0) }
+        environment.unmetReason(context.condition)
     }
 
     /// Resolves an entry's path; where a variable it needs is unset, the reason to skip.
@@ -59,6 +59,14 @@ public struct Evaluation {
         let (path, unresolved) = resolvePath(template)
         let reason = skipReason(context) ?? unresolved.map { "path " + $0 }
         return (path, Recorder(context: context, subject: path, skipReason: reason))
+    }
+
+    /// How a variable's value that may not be shown (``ResolvedEnvironment/isPrintable(_:)``,
+    /// the one decision) appears instead: by name and, for a value that is not clean, the lines
+    /// of the environment file it came from. Never the value, nor its length.
+    func withheldValue(of name: String) -> String {
+        if environment.secrets.contains(name) { return "(secret)" }
+        return "(not shown: \(environment.withheldReason(name) ?? "withheld"))"
     }
 
     /// Replaces every secret value that slipped into a result by a placeholder: the last line

@@ -11,12 +11,25 @@ public struct ResolvedEnvironment: Sendable {
     public let given: [String: String]
     private let defaults: [String: Template]
     private let aliases: [String: [String]]
+    /// The secret variables and those derived from one: their aliases (and the variable a
+    /// secret alias stands for), and every variable whose default takes one of these.
     public let secrets: Set<String>
+    /// The variables whose values are never shown, each with why (``withheldReason(_:)``): the
+    /// ``secrets``, and every variable whose value in the environment file is not clean (it
+    /// took in other lines), or derived from one.
+    private let withheld: [String: String]
     /// Each default resolved once (nil: it cannot be), so defaults that repeat each other cost
     /// one resolution each, not one per path to them.
     private let resolvedDefaults: [String: String?]
 
-    public init(contract: Contract, given: [String: String]) {
+    /// The environment `input` gives, with the provenance of its values.
+    public init(contract: Contract, input: EnvironmentInput) {
+        self.init(contract: contract, given: input.values, unclean: input.unclean)
+    }
+
+    /// `unclean`: the variables whose value is not provably what its line says, with the lines
+    /// it spans (``EnvironmentInput/unclean``).
+    public init(contract: Contract, given: [String: String], unclean: [String: ClosedRange<Int>] = [:]) {
         self.given = given
         var defaults: [String: Template] = [:]
         var aliases: [String: [String]] = [:]
@@ -26,8 +39,65 @@ public struct ResolvedEnvironment: Sendable {
         }
         self.defaults = defaults
         self.aliases = aliases
-        self.secrets = contract.secretVariables
+        self.withheld = Self.withheldNames(
+            secrets: contract.secretVariables, defaults: defaults, aliases: aliases, given: given, unclean: unclean)
+        self.secrets = Set(Self.withheldNames(
+            secrets: contract.secretVariables, defaults: defaults, aliases: aliases, given: given, unclean: [:]).keys)
         self.resolvedDefaults = Self.resolveDefaults(defaults, aliases: aliases, given: given)
+    }
+
+    /// Which names are withheld and why, to a fixed point: a secret; a value from the file that
+    /// is not clean; an alias of a withheld variable (and the variable an withheld alias stands
+    /// for: they hold one value); a default that takes a withheld variable. Each pass adds a
+    /// name or stops, so there are at most as many passes as names.
+    private static func withheldNames(
+        secrets: Set<String>, defaults: [String: Template], aliases: [String: [String]],
+        given: [String: String], unclean: [String: ClosedRange<Int>]
+    ) -> [String: String] {
+        var reasons: [String: String] = [:]
+        for name in secrets { reasons[name] = "\(name) is secret" }
+        for (name, lines) in unclean where given[name] != nil && reasons[name] == nil {
+            reasons[name] = lines.count == 1
+                ? "line \(lines.lowerBound) of the environment file, where \(name) is set, has a problem"
+                : "\(name) is set on lines \(lines.lowerBound)-\(lines.upperBound) of the environment file, which took in other lines"
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for (name, names) in aliases.sorted(by: { $0.key < $1.key }) {
+                for alias in names {
+                    if reasons[alias] == nil, let reason = reasons[name] {
+                        reasons[alias] = "\(alias) is an alias of \(name): " + reason
+                        changed = true
+                    }
+                    if reasons[name] == nil, let reason = reasons[alias] {
+                        reasons[name] = "\(name) may take its value from its alias \(alias): " + reason
+                        changed = true
+                    }
+                }
+            }
+            for (name, template) in defaults.sorted(by: { $0.key < $1.key }) where reasons[name] == nil {
+                if let other = template.variables.first(where: { reasons[$0] != nil }), let reason = reasons[other] {
+                    reasons[name] = "the default of \(name) takes ${\(other)}: " + reason
+                    changed = true
+                }
+            }
+        }
+        return reasons
+    }
+
+    /// Why the value of `name` is never shown, or nil when it may be: the one place that
+    /// decides whether a variable's value may appear in a result.
+    public func withheldReason(_ name: String) -> String? { withheld[name] }
+
+    /// Whether the value of `name` may appear in output.
+    public func isPrintable(_ name: String) -> Bool { withheld[name] == nil }
+
+    /// Why an entry with `condition` does not apply, never showing a withheld value: a test of
+    /// a withheld variable is unmet (lint rejects secret ones; an unclean value is not what
+    /// its line says, so it decides nothing).
+    public func unmetReason(_ condition: Condition) -> String? {
+        condition.unmetReason({ value(of: $0) }, withheld: { withheldReason($0) })
     }
 
     /// Resolves every default in dependency order without recursion; a default on a circle (an
@@ -77,18 +147,24 @@ public struct ResolvedEnvironment: Sendable {
 
     public func value(of name: String) -> String? { lookup(name)?.value }
 
+    /// The text of `template`, which fails on a withheld variable as on an unset one: resolved
+    /// text reaches paths, fix lines and messages, so it never holds a withheld value.
     public func resolve(_ template: Template) -> Result<String, Template.Unresolved> {
-        template.resolve { value(of: $0) }
+        if let name = template.variables.first(where: { withheld[$0] != nil }), let reason = withheld[name] {
+            return .failure(Template.Unresolved(variable: name, withheldBecause: reason))
+        }
+        return template.resolve { value(of: $0) }
     }
 
     /// The aliases the contract declares for `name`.
     public func aliases(of name: String) -> [String] { aliases[name] ?? [] }
 
-    /// The values that must never be shown: every secret variable's, and its aliases'.
+    /// The values that must never be shown: every withheld variable's, and its aliases'.
     public var secretValues: [String] {
         var values: [String] = []
-        for name in secrets {
+        for name in withheld.keys.sorted() {
             if let value = value(of: name) { values.append(value) }
+            if let value = given[name] { values.append(value) }
             for alias in aliases(of: name) { if let value = given[alias] { values.append(value) } }
         }
         return values

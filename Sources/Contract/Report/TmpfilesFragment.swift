@@ -40,14 +40,14 @@ public struct TmpfilesFragment {
         var lines: [Line] = []
         var notes: [String] = []
         func path(_ template: Template, _ context: EntryContext) -> String? {
-            if let reason = context.condition.unmetReason({ environment.value(of: $0) }) {
+            if let reason = environment.unmetReason(context.condition) {
                 notes.append("\(contract.file):\(context.line): \(template.source) left out: \(reason)")
                 return nil
             }
             switch environment.resolve(template) {
             case .success(let value): return normalise(value)
             case .failure(let missing):
-                notes.append("\(contract.file):\(context.line): \(template.source) left out: ${\(missing.variable)} is not set")
+                notes.append("\(contract.file):\(context.line): \(template.source) left out: ${\(missing.variable)} \(missing.withheldBecause == nil ? "is not set" : missing.reason)")
                 return nil
             }
         }
@@ -72,7 +72,7 @@ public struct TmpfilesFragment {
                 }
             }
         }
-        for entry in contract.encrypted where entry.context.condition.unmetReason({ environment.value(of: $0) }) == nil {
+        for entry in contract.encrypted where environment.unmetReason(entry.context.condition) == nil {
             if case .success(let value) = environment.resolve(entry.path) { mountPoints.append(normalise(value)) }
         }
         for entry in contract.files {

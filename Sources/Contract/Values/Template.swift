@@ -87,15 +87,19 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
         public let variable: String
         /// The variable is set, but the text would exceed ``Template/maximumExpansion``.
         public var isTooLong: Bool = false
+        /// The variable is set, but its value is never shown, for this reason.
+        public var withheldBecause: String? = nil
 
-        public init(variable: String, isTooLong: Bool = false) {
+        public init(variable: String, isTooLong: Bool = false, withheldBecause: String? = nil) {
             self.variable = variable
             self.isTooLong = isTooLong
+            self.withheldBecause = withheldBecause
         }
 
         /// Why, after "depends on ${NAME}, ": "which is not set".
         public var reason: String {
-            isTooLong ? "which makes it longer than \(Template.maximumExpansion) bytes" : "which is not set"
+            if let withheldBecause { return "whose value is never shown (\(withheldBecause))" }
+            return isTooLong ? "which makes it longer than \(Template.maximumExpansion) bytes" : "which is not set"
         }
     }
 

@@ -12,6 +12,28 @@ public struct EnvironmentFile: Sendable, Equatable {
         public var value: String
         /// The line the assignment starts on (1-based).
         public var line: Int
+        /// The line the assignment ends on: past ``line`` when a trailing backslash or an open
+        /// quote took in the lines after it.
+        public var endLine: Int
+        /// Whether the value provably is what the line says: the assignment sits on one
+        /// physical line, and no problem (an unterminated quote, an ignored line) was reported
+        /// on its lines. A value that is not clean may hold another line, a secret, so it is
+        /// described by name and line numbers, never shown.
+        public var isClean: Bool
+        /// An unquoted trailing backslash joined the next line into the value: the typo that
+        /// takes in the assignment below (a quoted value over several lines is meant so).
+        public var isContinued: Bool
+
+        public init(
+            name: String, value: String, line: Int, endLine: Int? = nil, isClean: Bool = true, isContinued: Bool = false
+        ) {
+            self.name = name
+            self.value = value
+            self.line = line
+            self.endLine = endLine ?? line
+            self.isClean = isClean
+            self.isContinued = isContinued
+        }
     }
 
     public struct Problem: Sendable, Equatable {
@@ -38,6 +60,13 @@ public struct EnvironmentFile: Sendable, Equatable {
         return values
     }
 
+    /// The assignment that sets each name, the last one winning, as systemd applies them.
+    public var effectiveAssignments: [String: Assignment] {
+        var effective: [String: Assignment] = [:]
+        for assignment in assignments { effective[assignment.name] = assignment }
+        return effective
+    }
+
     private enum State {
         case preKey, key, preValue, value, valueEscape
         case singleQuote, doubleQuote, doubleQuoteEscape
@@ -53,6 +82,7 @@ public struct EnvironmentFile: Sendable, Equatable {
         var keyTrailingWhitespace: Int? = nil
         var value: [Unicode.Scalar] = []
         var valueTrailingWhitespace: Int? = nil
+        var continued = false
 
         func isWhitespace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" }
         func isNewline(_ c: Unicode.Scalar) -> Bool { c == "\n" || c == "\r" }
@@ -62,12 +92,16 @@ public struct EnvironmentFile: Sendable, Equatable {
             if let cut = valueTrailingWhitespace { value.removeSubrange(cut...) }
             let name = String(String.UnicodeScalarView(key))
             if Self.isValidName(name) {
-                assignments.append(Assignment(name: name, value: String(String.UnicodeScalarView(value)), line: startLine))
+                // The line counter has not yet passed the newline that ends the value.
+                assignments.append(Assignment(
+                    name: name, value: String(String.UnicodeScalarView(value)), line: startLine, endLine: line,
+                    isContinued: continued))
             } else {
                 report(Problem(line: startLine, message: Self.invalidNameMessage(name)))
             }
             key = []
             value = []
+            continued = false
             keyTrailingWhitespace = nil
             valueTrailingWhitespace = nil
         }
@@ -132,7 +166,7 @@ public struct EnvironmentFile: Sendable, Equatable {
                 }
             case .valueEscape:
                 state = .value
-                if !isNewline(c) { value.append(c) }
+                if !isNewline(c) { value.append(c) } else { continued = true }
             case .singleQuote:
                 if c == "'" { state = .preValue } else { value.append(c) }
             case .doubleQuote:
@@ -177,9 +211,28 @@ public struct EnvironmentFile: Sendable, Equatable {
         case .preKey, .comment, .commentEscape:
             break
         }
+        markUnclean()
     }
 
+    /// Marks an assignment not clean when it spans lines, an unterminated quote comes before its
+    /// end, or a problem (kept or only counted) was reported on one of its lines.
+    private mutating func markUnclean() {
+        let swallowed = problems.filter(\.swallowsRest).map(\.line).min()
+        for index in assignments.indices {
+            let assignment = assignments[index]
+            let lines = assignment.line...assignment.endLine
+            let touched = lines.count > 1
+                || swallowed.map { $0 <= assignment.endLine } == true
+                || lines.contains { problemLines.contains($0) }
+            assignments[index].isClean = !touched
+        }
+    }
+
+    /// Every line a problem was reported on, kept or only counted.
+    private var problemLines: Set<Int> = []
+
     private mutating func report(_ problem: Problem) {
+        problemLines.insert(problem.line)
         if problems.count < Self.problemLimit || problem.swallowsRest {
             problems.append(problem)
         } else {

@@ -45,7 +45,7 @@ public struct Inspector {
             throw InspectionError.rootUnavailable(root, error.description)
         }
         let input = readEnvironment(rootDirectory)
-        return (ResolvedEnvironment(contract: contract, given: input.values), input)
+        return (ResolvedEnvironment(contract: contract, input: input), input)
     }
 
     /// The environment under contract: the process's, an `--env-file`, or the contract's file
@@ -84,7 +84,29 @@ public struct Inspector {
                     line: line, message: "and \(file.omittedProblems) more lines systemd ignores, from this line on (only the first \(EnvironmentFile.problemLimit) are listed)",
                     severity: .warning))
             }
-            return EnvironmentInput(values: file.values, origin: origin, problems: problems)
+            var unclean: [String: ClosedRange<Int>] = [:]
+            for (name, assignment) in file.effectiveAssignments where !assignment.isClean {
+                unclean[name] = assignment.line...max(assignment.line, assignment.endLine)
+            }
+            // A value a trailing backslash joined to the lines after it is a problem of its own
+            // (no syntax error to systemd); named by variable and lines, never shown.
+            let joined = file.assignments.filter { $0.isContinued && $0.endLine > $0.line }
+            for assignment in joined.prefix(EnvironmentFile.problemLimit) {
+                let lines = "lines \(assignment.line)-\(assignment.endLine)"
+                problems.append(EnvironmentInput.Problem(
+                    line: assignment.line,
+                    message: "the value of \(assignment.name) runs over \(lines): a trailing backslash joins them, and systemd takes them as one value (not shown); remove the backslash",
+                    severity: .warning))
+            }
+            if joined.count > EnvironmentFile.problemLimit {
+                let first = joined[EnvironmentFile.problemLimit]
+                problems.append(EnvironmentInput.Problem(
+                    line: first.line,
+                    message: "and \(joined.count - EnvironmentFile.problemLimit) more values that run over several lines, from this line on",
+                    severity: .warning))
+            }
+            problems.sort { $0.line < $1.line }
+            return EnvironmentInput(values: file.values, origin: origin, problems: problems, unclean: unclean)
         }
     }
 }

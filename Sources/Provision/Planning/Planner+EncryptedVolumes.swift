@@ -20,7 +20,7 @@ extension Planner {
         var notes: [String] = []
         var asked = Set<String>()
         for entry in contract.encrypted {
-            if entry.context.condition.unmetReason({ environment.value(of: $0) }) != nil { continue }
+            if environment.unmetReason(entry.context.condition) != nil { continue }
             // An unset variable is already a conflict of every entry that uses it.
             guard case .success(let resolved) = environment.resolve(entry.path) else { continue }
             let path = normalise(resolved)

@@ -35,12 +35,12 @@ public struct Planner {
         var declaredPaths = Set<String>()
 
         func resolve(_ template: Template, _ context: EntryContext) -> String? {
-            if context.condition.unmetReason({ environment.value(of: $0) }) != nil { return nil }
+            if environment.unmetReason(context.condition) != nil { return nil }
             switch environment.resolve(template) {
             case .success(let path): return normalise(path)
             case .failure(let missing):
                 conflicts.append(.conflict(
-                    template.source, "depends on ${\(missing.variable)}, \(missing.reason); set it, then provision again",
+                    template.source, "depends on ${\(missing.variable)}, \(missing.reason); \(missing.withheldBecause == nil ? "set it" : "correct the environment file"), then provision again",
                     line: context.line))
                 return nil
             }

@@ -1,0 +1,99 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Secrets by construction (issue 11): a value that swallowed other lines of the environment
+/// file is never shown in any command or format, only named by variable and line.
+@Suite struct SecretProvenanceTests {
+    static let contract = """
+        contract = "leak"
+        schema = 1
+
+        [environment]
+        file = "/app.env"
+
+        [[variable]]
+        name = "PYTORCH_ALLOC_CONF"
+        equals = "expandable_segments:True"
+        pattern = "[a-z_]+:True"
+        forbid = ["x"]
+
+        [[variable]]
+        name = "DJANGO_SECRET_KEY"
+        required = true
+        secret = true
+
+        [[variable]]
+        name = "DATA_DIR"
+        path = true
+        inside = "/srv"
+        exists = true
+
+        [[variable]]
+        name = "ROLE"
+        one_of = ["a", "b"]
+
+        [[directory]]
+        path = "${DATA_DIR}/import"
+        mode = "0750"
+
+        [[directory]]
+        path = "/srv/role"
+        mode = "0750"
+        when = { DATA_DIR = "/srv/data" }
+        """
+
+    /// A trailing backslash on line 1 joins line 2 (the secret) into PYTORCH_ALLOC_CONF; the
+    /// quote opened on line 4 swallows the rest of the file into DATA_DIR.
+    static let environment = """
+        PYTORCH_ALLOC_CONF=expandable_segments:True \\
+        DJANGO_SECRET_KEY="CANARY1-django-secret-value-0123456789"
+        ROLE=b
+        DATA_DIR="/srv/data
+        API_TOKEN=CANARY2-token-after-open-quote
+
+        """
+
+    func expectNoCanary(_ text: String, _ what: String) {
+        #expect(!text.contains("CANARY"), "\(what): \(text)")
+        // Neither the length of a withheld value.
+        #expect(!text.contains("\(Self.joinedLength)"), "\(what): \(text)")
+    }
+
+    static let joinedLength = "expandable_segments:True DJANGO_SECRET_KEY=\"CANARY1-django-secret-value-0123456789\"".count
+
+    @Test func aValueThatSwallowedLinesIsShownNowhere() throws {
+        let directory = TemporaryDirectory()
+        let contract = directory.write("c.toml", Self.contract)
+        let environment = directory.write("app.env", Self.environment)
+        let root = directory.url.appendingPathComponent("root").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for format in ["text", "json", "junit", "sarif", "prometheus"] {
+            let check = try hostcontract("check", contract, "--root", root, "--env-file", environment, "--format", format)
+            #expect(check.status == 1, "\(format): \(check.all)")
+            expectNoCanary(check.all, format)
+            let output = directory.url.appendingPathComponent("report.\(format)").path
+            let written = try hostcontract(
+                "check", contract, "--root", root, "--env-file", environment, "--format", format, "--output", output)
+            let report = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            #expect(!report.isEmpty, "\(format) --output: \(written.all)")
+            expectNoCanary(written.all + report, "\(format) --output")
+        }
+        let text = try hostcontract("check", contract, "--root", root, "--env-file", environment).standardOutput
+        #expect(text.contains("app.env:1: the value of PYTORCH_ALLOC_CONF runs over lines 1-2"), "\(text)")
+        #expect(text.contains("app.env:4: quote opened here is never closed"), "\(text)")
+        #expect(text.contains("PYTORCH_ALLOC_CONF is (not shown: PYTORCH_ALLOC_CONF is set on lines 1-2 of the environment file, which took in other lines), contract requires 'expandable_segments:True'"), "\(text)")
+        let json = try hostcontract("check", contract, "--root", root, "--env-file", environment, "--format", "json").standardOutput
+        #expect(json.contains("path depends on ${DATA_DIR}, whose value is never shown (DATA_DIR is set on lines 4-"), "\(json)")
+        #expect(!text.contains("expandable_segments:True \\"), "\(text)")
+
+        let plan = try hostcontract("provision", contract, "--root", root, "--env-file", environment, "--dry-run")
+        expectNoCanary(plan.all, "provision --dry-run")
+        #expect(plan.all.contains("${DATA_DIR}"), "\(plan.all)")
+        let planJSON = try hostcontract("provision", contract, "--root", root, "--env-file", environment, "--dry-run", "--format", "json")
+        expectNoCanary(planJSON.all, "provision --dry-run --format json")
+        let tmpfiles = try hostcontract("tmpfiles", contract, "--env-file", environment)
+        expectNoCanary(tmpfiles.all, "tmpfiles")
+        #expect(tmpfiles.standardError.contains("${DATA_DIR}/import left out: ${DATA_DIR} whose value is never shown"), "\(tmpfiles.all)")
+    }
+}
