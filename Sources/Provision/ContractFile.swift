@@ -17,4 +17,19 @@ public enum ContractFile {
             return ContractLoader.load(text: text, file: path)
         }
     }
+
+    /// Why this process must not act on the contract at `path`, or nil: the reason, what an
+    /// editor could do and the fix, as the end of one line for standard error and the service's
+    /// status (after "refusing contract FILE: "). Only a process running as root asks: whoever
+    /// can edit the contract then decides what hostcontract changes (provision chowns and chmods
+    /// any path it names) and what it lets start (the gate), so the contract must be root's
+    /// alone (see ``FileTrust``). A user's own contract grants nothing the user does not
+    /// already have. `consequence` says what an editor could do: "make provision change any path".
+    public static func untrustedReason(_ path: String, consequence: String) -> String? {
+        guard FileTrust.effectiveUserIsRoot else { return nil }
+        guard case .untrusted(let reason, let fix) = FileTrust.verdict(for: path) else { return nil }
+        let remedy = fix.map { "fix: \($0); or pass --allow-untrusted-contract" }
+            ?? "fix: keep it where only root can write, or pass --allow-untrusted-contract"
+        return "\(reason); whoever can edit it can \(consequence) (\(remedy))"
+    }
 }

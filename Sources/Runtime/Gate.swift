@@ -12,14 +12,20 @@ public struct Gate {
     public var root: String
     public var command: [String]
     public var environment: [String: String]
+    /// Take a contract others than root can edit even when running as root (fixtures, audits).
+    public var allowUntrustedContract: Bool
 
     /// EX_CONFIG: the contract does not hold, or is invalid.
     public static let refused: Int32 = 78
     /// As env(1): the command cannot be executed.
     public static let cannotExecute: Int32 = 127
 
-    public init(contract: String, root: String = "/", command: [String], environment: [String: String]? = nil) {
+    public init(
+        contract: String, root: String = "/", command: [String], environment: [String: String]? = nil,
+        allowUntrustedContract: Bool = false
+    ) {
         self.contractPath = contract
+        self.allowUntrustedContract = allowUntrustedContract
         self.root = root
         self.command = command
         self.environment = environment ?? ProcessEnvironment.current()
@@ -36,6 +42,14 @@ public struct Gate {
 
     /// Checks, then replaces the process with the command; returns only when it does not.
     public func run() -> Refusal {
+        if !allowUntrustedContract,
+            let reason = ContractFile.untrustedReason(contractPath, consequence: "decide what the gate lets start")
+        {
+            let verdict = "refusing contract \(contractPath): \(reason)"
+            ServiceManager.notifyStatus(verdict)
+            journal([JournalEntry.fields(untrustedContract: contractPath, verdict: verdict)])
+            return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: [])
+        }
         let outcome = ContractFile.load(contractPath)
         guard let contract = outcome.contract else {
             let errors = outcome.errors

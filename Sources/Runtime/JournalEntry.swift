@@ -27,4 +27,12 @@ public enum JournalEntry {
             ("HOSTCONTRACT_CONTRACT", contract), ("HOSTCONTRACT_CHECK", "lint"),
         ]
     }
+
+    /// The entry for a contract refused because others than root can edit it.
+    public static func fields(untrustedContract contract: String, verdict: String) -> [(String, String)] {
+        [
+            ("MESSAGE", verdict), ("PRIORITY", "3"), ("SYSLOG_IDENTIFIER", "hostcontract"),
+            ("HOSTCONTRACT_CONTRACT", contract), ("HOSTCONTRACT_CHECK", "trust"),
+        ]
+    }
 }

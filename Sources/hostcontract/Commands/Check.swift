@@ -6,10 +6,14 @@ import Provision
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit the host, or an image root, against a contract.",
-        discussion: "Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage.")
+        discussion: """
+            Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage. As root, a \
+            contract a user other than root can edit is checked with a warning on standard error.
+            """)
 
     @OptionGroup var contract: ContractArgument
     @OptionGroup var host: HostOptions
+    @OptionGroup var trust: ContractTrustOption
 
     @Option(help: "The report format.")
     var format: ReportFormat = .text
@@ -26,6 +30,11 @@ struct Check: ParsableCommand {
     var only: Set<EntryKind>?
 
     func run() throws {
+        if let reason = trust.untrustedReason(
+            contract.contract, consequence: "decide what this audit passes, and provision and gate refuse it")
+        {
+            FileHandleStream.standardError.write("hostcontract: warning: contract \(contract.contract) is not trusted: \(reason)\n")
+        }
         let loaded = try contract.load()
         let inspector = Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only)
         var report: Report

@@ -10,10 +10,12 @@ struct GateCommand: ParsableCommand {
             The contract is checked against this process's environment. On success COMMAND runs with \
             the same PID, with defaults and aliases of the contract's variables set. Exit codes: \
             COMMAND's own; 78 (EX_CONFIG) when the contract does not hold or is invalid; 127 when \
-            COMMAND cannot be executed. With NOTIFY_SOCKET set, the verdict is sent as STATUS=.
+            COMMAND cannot be executed. As root, a contract a user other than root can edit is \
+            refused (78). With NOTIFY_SOCKET set, the verdict is sent as STATUS=.
             """)
 
     @OptionGroup var contract: ContractArgument
+    @OptionGroup var trust: ContractTrustOption
 
     @Option(help: ArgumentHelp("Check the tree under DIR as if it were /.", valueName: "DIR"), completion: .directory)
     var root: String = "/"
@@ -26,7 +28,9 @@ struct GateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let refusal = Gate(contract: contract.contract, root: root, command: command).run()
+        let refusal = Gate(
+            contract: contract.contract, root: root, command: command,
+            allowUntrustedContract: trust.allowUntrustedContract).run()
         for diagnostic in refusal.diagnostics { FileHandleStream.standardError.write(diagnostic.description + "\n") }
         if let report = refusal.report, refusal.status == Gate.refused {
             FileHandleStream.standardError.write(TextReport(colour: false).render(report))

@@ -8,11 +8,12 @@ struct Provision: ParsableCommand {
         discussion: """
             Never creates a file or a key, never writes content, never deletes, never follows a symbolic link. \
             Exit codes: 0 converged (or, with --dry-run, plan printed), 1 something could not be brought in line, \
-            2 invalid contract or bad usage.
+            2 invalid contract, bad usage, or (as root) a contract a user other than root can edit.
             """)
 
     @OptionGroup var contract: ContractArgument
     @OptionGroup var host: HostOptions
+    @OptionGroup var trust: ContractTrustOption
 
     @Flag(help: "Print the plan and change nothing.")
     var dryRun = false
@@ -21,6 +22,10 @@ struct Provision: ParsableCommand {
     var format: ProvisionFormat = .text
 
     func run() throws {
+        if let reason = trust.untrustedReason(contract.contract, consequence: "make provision change any path") {
+            FileHandleStream.standardError.write("hostcontract: refusing contract \(contract.contract): \(reason)\n")
+            throw ExitCode(2)
+        }
         let loaded = try contract.load()
         let outcome: ProvisionOutcome
         do {
