@@ -69,15 +69,27 @@ public struct Evaluation {
         return "(not shown: \(environment.withheldReason(name) ?? "withheld"))"
     }
 
-    /// Replaces every secret value that slipped into a result by a placeholder: the last line
-    /// of defence behind messages that never print secret values to begin with.
+    /// What a result field holding a withheld value reads instead: a fixed text, so what was
+    /// replaced reveals nothing of the value (replacing the value inside the text would: a weak
+    /// secret `backup` made `/etc/dicom-[secret]/[secret].env`).
+    public static let withheldField = "(withheld: this text would contain a secret value)"
+
+    /// The last line of defence behind results that never put a withheld value in a field to
+    /// begin with: a field (subject, message, expected, actual, fix) that contains the value of
+    /// a withheld variable, however short, or its form with paths normalised, is replaced whole
+    /// by ``withheldField``.
     func redacted(_ results: [CheckResult]) -> [CheckResult] {
-        let secrets = environment.secretValues.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        let secrets = Set(environment.secretValues.filter { !$0.isEmpty })
         guard !secrets.isEmpty else { return results }
+        let squashed = Set(secrets.map(Self.squashed).filter { !$0.isEmpty && $0 != "/" })
+        func reveals(_ text: String) -> Bool {
+            if secrets.contains(where: { text.contains($0) }) { return true }
+            let text = Self.squashed(text)
+            return squashed.contains { text.contains($0) }
+        }
         func scrub(_ text: String?) -> String? {
-            guard var text else { return nil }
-            for secret in secrets where text.contains(secret) { text = text.replacing(secret, with: "[secret]") }
-            return text
+            guard let text, reveals(text) else { return text }
+            return Self.withheldField
         }
         return results.map { result in
             var result = result
@@ -88,6 +100,20 @@ public struct Evaluation {
             result.fix = scrub(result.fix)
             return result
         }
+    }
+
+    /// `text` with the changes path normalisation makes inside it: runs of `/` as one, `/./` as
+    /// `/`, no trailing `/`; so a value with `//` is still found in a normalised path.
+    static func squashed(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if character == "/", result.hasSuffix("/") { continue }
+            result.append(character)
+            if result.hasSuffix("/./") { result.removeLast(2) }
+        }
+        if result.count > 1, result.hasSuffix("/") { result.removeLast() }
+        if result.hasSuffix("/.") { result.removeLast(2) }
+        return result
     }
 }
 
