@@ -27,9 +27,10 @@ import Glibc
 /// A symbolic link cannot be changed once made (there is no call that rewrites its target);
 /// what decides whether it can be replaced is the directory holding it, checked as above. A
 /// link owned by another user is still refused: such a link in a trusted directory was made
-/// while the directory was not trusted, or put there for that user, and the kernel itself
-/// honours a link in a sticky directory only for its owner (fs.protected_symlinks). So every
-/// object on the way must be root's.
+/// while the directory was not trusted, or put there for that user; and in a sticky
+/// world-writable directory the kernel itself follows a link only for the link's owner or when
+/// the directory's owner owns it (fs.protected_symlinks). So every object on the way must be
+/// root's.
 ///
 /// Once a path is found trusted, reading it again by name reaches the same file: nobody but
 /// root can have changed any component in between. A component that does not exist is trusted

@@ -15,10 +15,11 @@ struct GateCommand: ParsableCommand {
             """)
 
     @OptionGroup var contract: ContractArgument
-    @OptionGroup var trust: ContractTrustOption
 
     @Option(help: ArgumentHelp("Check the tree under DIR as if it were /.", valueName: "DIR"), completion: .directory)
     var root: String = "/"
+
+    @OptionGroup var trust: ContractTrustOption
 
     @Argument(parsing: .postTerminator, help: "The command to run when the contract holds (after --).")
     var command: [String] = []
