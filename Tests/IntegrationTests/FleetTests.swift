@@ -95,7 +95,7 @@ struct FleetTests {
         #expect(output.contains("broken: contract \(broken) invalid (hostcontract exit 2)"))
         // ssh's own words vary with what answers on the port in the meantime ("Connection refused",
         // or "Broken pipe" when another test's server took it): the verdict is what counts.
-        #expect(output.contains("gone: unreachable: ") && output.contains("port \(closed)"), "\(output.suffix(3000))")
+        #expect(output.contains("gone: unreachable: "), "\(output.suffix(3000))")
         #expect(output.contains("fleet: 5 hosts: 1 holding, 0 violated, 1 unreachable, 2 not installed, 1 invalid contract'"), "\(output.suffix(3000))")
         #expect(output.contains("not installed: no-binary, no-contract'"))
         #expect(recap(output, host: "gone")["unreachable"] == 1)
