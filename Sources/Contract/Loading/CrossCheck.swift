@@ -9,6 +9,7 @@ struct CrossCheck {
     func run() {
         let declared = contract.declaredVariables
         let secrets = contract.secretVariables
+        let derived = contract.secretDerivedVariables
         for reference in references.references {
             if !declared.contains(reference.variable) {
                 let hint = closest(to: reference.variable, in: Array(declared)).map { "; did you mean '\($0)'?" } ?? ""
@@ -20,6 +21,12 @@ struct CrossCheck {
                 let what = reference.isCondition
                     ? "cannot test secret variable \(reference.variable): its value would appear in skip messages"
                     : "cannot interpolate secret variable '${\(reference.variable)}': its value would appear in output"
+                log.error(line: reference.line, entry: reference.entry, key: reference.key, what)
+            } else if let how = derived[reference.variable], !reference.isListing {
+                // An alias of a secret, or a default that takes one, holds the secret's value.
+                let what = reference.isCondition
+                    ? "cannot test \(reference.variable), which \(how): its value would appear in skip messages"
+                    : "cannot interpolate '${\(reference.variable)}', which \(how): its value would appear in output"
                 log.error(line: reference.line, entry: reference.entry, key: reference.key, what)
             }
         }

@@ -37,4 +37,35 @@ public struct Contract: Sendable, Hashable {
     public var secretVariables: Set<String> {
         Set(variables.filter(\.secret).map(\.name))
     }
+
+    /// Every variable whose value is, or may be, a secret's, with how: an alias of a secret
+    /// variable (and the variable a secret alias stands for: they hold one value), and a
+    /// variable whose default takes one of these; to a fixed point, so derivations chain.
+    /// Secret variables themselves map to "is secret".
+    public var secretDerivedVariables: [String: String] {
+        var how: [String: String] = [:]
+        for name in secretVariables { how[name] = "is secret" }
+        var changed = true
+        while changed {
+            changed = false
+            for variable in variables {
+                let name = variable.name
+                for alias in variable.aliases {
+                    if how[alias] == nil, how[name] != nil {
+                        how[alias] = "is an alias of \(name), which \(how[name]!)"
+                        changed = true
+                    }
+                    if how[name] == nil, how[alias] != nil {
+                        how[name] = "takes its value from its alias \(alias), which \(how[alias]!)"
+                        changed = true
+                    }
+                }
+                if how[name] == nil, let other = variable.defaultValue?.variables.first(where: { how[$0] != nil }) {
+                    how[name] = "has a default taking ${\(other)}, which \(how[other]!)"
+                    changed = true
+                }
+            }
+        }
+        return how
+    }
 }
