@@ -56,8 +56,10 @@ import Testing
 
     func expectNoCanary(_ text: String, _ what: String) {
         #expect(!text.contains("CANARY"), "\(what): \(text)")
-        // Neither the length of a withheld value.
-        #expect(!text.contains("\(Self.joinedLength)"), "\(what): \(text)")
+        // Neither the length of a withheld value (as a count of characters or bytes).
+        for unit in ["characters", "bytes", "chars"] {
+            #expect(!text.contains("\(Self.joinedLength) \(unit)"), "\(what): \(text)")
+        }
     }
 
     static let joinedLength = "expandable_segments:True DJANGO_SECRET_KEY=\"CANARY1-django-secret-value-0123456789\"".count
@@ -95,5 +97,26 @@ import Testing
         let tmpfiles = try hostcontract("tmpfiles", contract, "--env-file", environment)
         expectNoCanary(tmpfiles.all, "tmpfiles")
         #expect(tmpfiles.standardError.contains("${DATA_DIR}/import left out: ${DATA_DIR} whose value is never shown"), "\(tmpfiles.all)")
+    }
+
+    /// `gate` sees the values systemd made of the file: the joined text is in the process's
+    /// environment, and the contract's environment file says it took in other lines.
+    @Test func gateDoesNotShowAValueThatSwallowedLines() throws {
+        let directory = TemporaryDirectory()
+        let contract = directory.write("c.toml", Self.contract)
+        directory.write("root/app.env", Self.environment)
+        let root = directory.url.appendingPathComponent("root").path
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTORCH_ALLOC_CONF"] = "expandable_segments:True DJANGO_SECRET_KEY=\"CANARY1-django-secret-value-0123456789\""
+        environment["ROLE"] = "b"
+        environment["DATA_DIR"] = "/srv/data\nAPI_TOKEN=CANARY2-token-after-open-quote\n"
+        environment["DJANGO_SECRET_KEY"] = nil
+        environment["NOTIFY_SOCKET"] = nil
+        let gate = try run(
+            hostcontractExecutable, ["gate", contract, "--root", root, "--allow-untrusted-contract", "--", "/bin/true"],
+            environment: environment)
+        #expect(gate.status == 78, "\(gate.all)")
+        expectNoCanary(gate.all, "gate")
+        #expect(gate.all.contains("PYTORCH_ALLOC_CONF"), "\(gate.all)")
     }
 }

@@ -52,7 +52,9 @@ public struct Inspector {
     /// resolved under the root (its path may itself use variables that have defaults).
     public func readEnvironment(_ rootDirectory: RootDirectory) -> EnvironmentInput {
         if let processEnvironment {
-            return EnvironmentInput(values: processEnvironment, origin: .process)
+            return EnvironmentInput(
+                values: processEnvironment, origin: .process,
+                unclean: uncleanInFile(rootDirectory, given: processEnvironment))
         }
         if let environmentFile {
             return Self.input(readHostFile(environmentFile), subject: environmentFile, onThisMachine: true)
@@ -67,6 +69,22 @@ public struct Inspector {
                 readError: "its path depends on a variable with no default")
         }
         return Self.input(rootDirectory.contents(of: path), subject: path)
+    }
+
+    /// For the process's environment (`gate`): the variables the contract's environment file,
+    /// which systemd read to make it, does not set cleanly (a trailing backslash, an open
+    /// quote); their values took in other lines there, so they are not shown here either.
+    func uncleanInFile(_ rootDirectory: RootDirectory, given: [String: String]) -> [String: ClosedRange<Int>] {
+        guard let template = contract.environment?.file,
+            case .success(let path) = ResolvedEnvironment(contract: contract, given: given).resolve(template),
+            case .success(let bytes) = rootDirectory.contents(of: path)
+        else { return [:] }
+        var unclean: [String: ClosedRange<Int>] = [:]
+        for (name, assignment) in EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self)).effectiveAssignments
+        where !assignment.isClean && given[name] != nil {
+            unclean[name] = assignment.line...max(assignment.line, assignment.endLine)
+        }
+        return unclean
     }
 
     static func input(_ read: Result<[UInt8], HostError>, subject: String, onThisMachine: Bool = false) -> EnvironmentInput {
