@@ -174,30 +174,14 @@ struct ContractTrustTests {
     @Test func theGateTellsTheServiceManagerWhy() throws {
         let contract = place("notified")
         chmod(contract, 0o666)
-        let socketPath = work.path + "/notify"
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        #expect(bound == 0)
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let notifications = try NotifySocket(path: work.path + "/notify")
         var environment = ProcessInfo.processInfo.environment
-        environment["NOTIFY_SOCKET"] = socketPath
+        environment["NOTIFY_SOCKET"] = notifications.path
         let gated = try run(
             hostcontractExecutable, ["gate", contract, "--root", image.path, "--", "/usr/bin/touch", marker],
             environment: environment)
         #expect(gated.status == 78, "\(gated.all)")
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        let datagram = count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : "<nothing>"
+        let datagram = notifications.receive()
         #expect(datagram.hasPrefix("STATUS=refusing contract \(contract): \(contract) is writable by others (mode 0666);"), "\(datagram)")
         #expect(!FileManager.default.fileExists(atPath: marker))
     }

@@ -92,33 +92,14 @@ struct GateTests {
 
     @Test func theVerdictReachesTheServiceManager() throws {
         let root = try SampleRoot()
-        let socketPath = work.path + "/notify"
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        #expect(bound == 0)
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        func received() -> String {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(fd, &buffer, buffer.count, 0)
-            return count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : "<nothing>"
-        }
+        let notifications = try NotifySocket(path: work.path + "/notify")
         var env = environment(root)
-        env["NOTIFY_SOCKET"] = socketPath
+        env["NOTIFY_SOCKET"] = notifications.path
         _ = try gate(root, env, command: ["/bin/true"])
-        #expect(received().hasPrefix("STATUS=contract lx-annotate holds: "))
+        #expect(notifications.receive().hasPrefix("STATUS=contract lx-annotate holds: "))
         root.chmod("/var/lib/lx-annotate/data/import", 0o755)
         _ = try gate(root, env, command: ["/bin/true"])
-        #expect(received() == "STATUS=contract lx-annotate violated: 1 failure")
+        #expect(notifications.receive() == "STATUS=contract lx-annotate violated: 1 failure")
     }
 }
 
