@@ -49,20 +49,10 @@ public struct StorageStack: Sendable, Equatable {
 
     /// The stack under the filesystem holding `path` (an absolute path, symbolic links resolved).
     public static func inspect(_ path: String, proc: String = "/proc", sys: String = "/sys") -> Result<StorageStack, Problem> {
-        guard case .success(let bytes) = readHostFile(proc + "/self/mountinfo") else {
+        guard let table = MountTable.read(proc: proc) else {
             return .failure(.unavailable("\(proc)/self/mountinfo cannot be read"))
         }
-        var best: Mount? = nil
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: " ").map(String.init)
-            guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count > dash + 2 else { continue }
-            let point = unescape(fields[4])
-            guard path == point || point == "/" || path.hasPrefix(point + "/") else { continue }
-            if best == nil || point.count >= best!.point.count {
-                best = Mount(point: point, filesystem: fields[dash + 1], source: unescape(fields[dash + 2]), device: fields[2])
-            }
-        }
-        guard let mount = best else { return .failure(.unavailable("no mount holds \(path)")) }
+        guard let mount = table.mount(holding: path) else { return .failure(.unavailable("no mount holds \(path)")) }
         if virtual.contains(mount.filesystem) || mount.filesystem.hasPrefix("fuse.") || mount.device.hasPrefix("0:") {
             return .failure(.notBlockDevice(mount))
         }
