@@ -111,12 +111,17 @@ import Testing
         environment["ROLE"] = "b"
         environment["DATA_DIR"] = "/srv/data\nAPI_TOKEN=CANARY2-token-after-open-quote\n"
         environment["DJANGO_SECRET_KEY"] = nil
-        environment["NOTIFY_SOCKET"] = nil
+        // The verdict goes to the service manager as STATUS=: that datagram is output too.
+        let notifications = try NotifySocket(path: directory.path + "/notify")
+        environment["NOTIFY_SOCKET"] = notifications.path
         let gate = try run(
             hostcontractExecutable, ["gate", contract, "--root", root, "--allow-untrusted-contract", "--", "/bin/true"],
             environment: environment)
         #expect(gate.status == 78, "\(gate.all)")
         expectNoCanary(gate.all, "gate")
         #expect(gate.all.contains("PYTORCH_ALLOC_CONF"), "\(gate.all)")
+        let status = notifications.receive()
+        #expect(status.hasPrefix("STATUS=contract leak violated"), "\(status)")
+        expectNoCanary(status, "gate STATUS=")
     }
 }
