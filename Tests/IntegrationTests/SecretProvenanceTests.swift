@@ -101,11 +101,15 @@ import Testing
 
     /// `gate` sees the values systemd made of the file: the joined text is in the process's
     /// environment, and the contract's environment file says it took in other lines.
-    @Test func gateDoesNotShowAValueThatSwallowedLines() throws {
+    /// Without the file (the gate runs as a user who cannot read it), nothing proves a value is
+    /// its own line: one holding `=` or a newline, as a value that took in a line does, is not
+    /// shown either.
+    @Test(arguments: [true, false]) func gateDoesNotShowAValueThatSwallowedLines(fileReadable: Bool) throws {
         let directory = TemporaryDirectory()
         let contract = directory.write("c.toml", Self.contract)
-        directory.write("root/app.env", Self.environment)
+        if fileReadable { directory.write("root/app.env", Self.environment) }
         let root = directory.url.appendingPathComponent("root").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var environment = ProcessInfo.processInfo.environment
         environment["PYTORCH_ALLOC_CONF"] = "expandable_segments:True DJANGO_SECRET_KEY=\"CANARY1-django-secret-value-0123456789\""
         environment["ROLE"] = "b"
@@ -123,5 +127,67 @@ import Testing
         let status = notifications.receive()
         #expect(status.hasPrefix("STATUS=contract leak violated"), "\(status)")
         expectNoCanary(status, "gate STATUS=")
+    }
+
+    /// Everything a command can write, in every format, for one contract and root.
+    func everyOutput(_ contract: String, root: String, in directory: TemporaryDirectory) throws -> [(String, String)] {
+        var outputs: [(String, String)] = []
+        for format in ["text", "json", "junit", "sarif", "prometheus"] {
+            let output = directory.url.appendingPathComponent("report.\(format)").path
+            let check = try hostcontract("check", contract, "--root", root, "--format", format, "--output", output)
+            outputs.append(("check --format \(format)", check.all + ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")))
+        }
+        outputs.append(("provision --dry-run", try hostcontract("provision", contract, "--root", root, "--dry-run").all))
+        outputs.append(("tmpfiles", try hostcontract("tmpfiles", contract, "--root", root).all))
+        outputs.append(("lint", try hostcontract("lint", contract).all))
+        return outputs
+    }
+
+    /// An `[environment] file` that is a key (a `[[key]]` names it, or it is a PEM file): its
+    /// lines parse as assignments, and every value may be key material, so none is shown.
+    @Test(arguments: ["named by [[key]]", "PEM"]) func anEnvironmentFileThatIsAKeyShowsNoValue(kind: String) throws {
+        let directory = TemporaryDirectory()
+        let named = kind == "PEM" ? "" : "\n[[key]]\npath = \"/app.env\"\nmode = \"0600\"\n"
+        let contract = directory.write("c.toml", Self.contract + "\n" + named)
+        let material = "ROLE=CANARY3-key-material\nDATA_DIR=/srv/CANARY4-key-material\n"
+        directory.write(
+            "root/app.env",
+            kind == "PEM" ? "-----BEGIN PRIVATE KEY-----\n" + material + "-----END PRIVATE KEY-----\n" : material)
+        let root = directory.url.appendingPathComponent("root").path
+        for (what, output) in try everyOutput(contract, root: root, in: directory) {
+            expectNoCanary(output, "\(kind): \(what)")
+        }
+        let text = try hostcontract("check", contract, "--root", root).standardOutput
+        let reason = kind == "PEM" ? "/app.env is a PEM file" : "/app.env is the key of [[key]] at line"
+        #expect(text.contains("ROLE is (not shown: \(reason)"), "\(text)")
+    }
+
+    /// nginx's configuration includes a key: its first token (key material) would be the token
+    /// nginx chokes on. The file is not parsed at all, so no token of it reaches a message.
+    @Test(arguments: ["named by [[key]]", "PEM"]) func anNginxIncludeThatIsAKeyIsNotQuoted(kind: String) throws {
+        let directory = TemporaryDirectory()
+        let named = kind == "PEM" ? "" : "\n[[key]]\npath = \"/etc/ssl/app.key\"\nmode = \"0600\"\n"
+        let contract = directory.write("c.toml", """
+            contract = "nginx-key"
+            schema = 1
+
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+
+            [[nginx.location]]
+            path = "/media/"
+            directives = { internal = true }
+            """ + "\n" + named)
+        directory.write("root/etc/nginx/nginx.conf", "events {}\nhttp {\n  include /etc/ssl/app.key;\n}\n")
+        let material = "CANARY5-first-token { CANARY6-more-material; }\n}"
+        directory.write(
+            "root/etc/ssl/app.key",
+            kind == "PEM" ? "-----BEGIN PRIVATE KEY-----\n" + material + "\n-----END PRIVATE KEY-----\n" : material)
+        let root = directory.url.appendingPathComponent("root").path
+        for (what, output) in try everyOutput(contract, root: root, in: directory) {
+            expectNoCanary(output, "\(kind): \(what)")
+        }
+        let text = try hostcontract("check", contract, "--root", root).standardOutput
+        #expect(text.contains("/etc/ssl/app.key: is a key, not configuration"), "\(text)")
     }
 }

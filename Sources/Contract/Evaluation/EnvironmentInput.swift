@@ -32,15 +32,38 @@ public struct EnvironmentInput: Sendable {
     /// its lines), with the lines it spans: such a value may hold another line, a secret, so
     /// it is never shown, only named with these lines.
     public var unclean: [String: ClosedRange<Int>]
+    /// Why no value of this source may be shown, when none may: the file is a key (a `[[key]]`
+    /// names it, or it holds a PEM block), so every value in it may be key material.
+    public var withheldSource: String?
+    /// Other variables whose value cannot be proven to be its own line, each with why (`gate`
+    /// when the environment file systemd read cannot be read to prove it).
+    public var unproven: [String: String]
 
     public init(
         values: [String: String], origin: Origin, readError: String? = nil, problems: [Problem] = [],
-        unclean: [String: ClosedRange<Int>] = [:]
+        unclean: [String: ClosedRange<Int>] = [:], withheldSource: String? = nil, unproven: [String: String] = [:]
     ) {
         self.values = values
         self.origin = origin
         self.readError = readError
         self.problems = problems
         self.unclean = unclean
+        self.withheldSource = withheldSource
+        self.unproven = unproven
+    }
+
+    /// Every variable this input withholds, with why: the whole source, an unclean value (named
+    /// with the lines it spans), or an unproven one.
+    public var withheldReasons: [String: String] {
+        var reasons = unproven
+        for (name, lines) in unclean where values[name] != nil {
+            reasons[name] = lines.count == 1
+                ? "line \(lines.lowerBound) of the environment file, where \(name) is set, has a problem"
+                : "\(name) is set on lines \(lines.lowerBound)-\(lines.upperBound) of the environment file, which took in other lines"
+        }
+        if let withheldSource {
+            for name in values.keys { reasons[name] = withheldSource }
+        }
+        return reasons
     }
 }

@@ -10,7 +10,14 @@ extension Evaluation {
             return recorder.results
         }
         recorder.subject = main
-        let configuration = NginxConfiguration.load(main: main, read: host.text(of:), glob: host.glob)
+        let keys = contract.keys.compactMap { key in
+            (try? environment.resolve(key.path).get()).map { (normalise($0), key.context.line) }
+        }
+        let configuration = NginxConfiguration.load(main: main, read: host.text(of:), glob: host.glob) { path, text in
+            if let key = keys.first(where: { $0.0 == normalise(path) }) { return "the key of [[key]] at line \(key.1)" }
+            if text.drop(while: \.isWhitespace).hasPrefix("-----BEGIN") { return "a PEM file" }
+            return nil
+        }
         if let first = configuration.files.first, first.directives.isEmpty, let problem = first.problems.first,
             problem.line == nil
         {

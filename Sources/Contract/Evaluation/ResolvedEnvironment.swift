@@ -24,12 +24,12 @@ public struct ResolvedEnvironment: Sendable {
 
     /// The environment `input` gives, with the provenance of its values.
     public init(contract: Contract, input: EnvironmentInput) {
-        self.init(contract: contract, given: input.values, unclean: input.unclean)
+        self.init(contract: contract, given: input.values, withheld: input.withheldReasons)
     }
 
-    /// `unclean`: the variables whose value is not provably what its line says, with the lines
-    /// it spans (``EnvironmentInput/unclean``).
-    public init(contract: Contract, given: [String: String], unclean: [String: ClosedRange<Int>] = [:]) {
+    /// `withheld`: the variables whose value is not provably what its line says, each with why
+    /// (``EnvironmentInput/withheldReasons``).
+    public init(contract: Contract, given: [String: String], withheld: [String: String] = [:]) {
         self.given = given
         var defaults: [String: Template] = [:]
         var aliases: [String: [String]] = [:]
@@ -40,9 +40,9 @@ public struct ResolvedEnvironment: Sendable {
         self.defaults = defaults
         self.aliases = aliases
         self.withheld = Self.withheldNames(
-            secrets: contract.secretVariables, defaults: defaults, aliases: aliases, given: given, unclean: unclean)
+            secrets: contract.secretVariables, defaults: defaults, aliases: aliases, given: given, withheld: withheld)
         self.secrets = Set(Self.withheldNames(
-            secrets: contract.secretVariables, defaults: defaults, aliases: aliases, given: given, unclean: [:]).keys)
+            secrets: contract.secretVariables, defaults: defaults, aliases: aliases, given: given, withheld: [:]).keys)
         self.resolvedDefaults = Self.resolveDefaults(defaults, aliases: aliases, given: given)
     }
 
@@ -52,15 +52,11 @@ public struct ResolvedEnvironment: Sendable {
     /// name or stops, so there are at most as many passes as names.
     private static func withheldNames(
         secrets: Set<String>, defaults: [String: Template], aliases: [String: [String]],
-        given: [String: String], unclean: [String: ClosedRange<Int>]
+        given: [String: String], withheld: [String: String]
     ) -> [String: String] {
         var reasons: [String: String] = [:]
         for name in secrets { reasons[name] = "\(name) is secret" }
-        for (name, lines) in unclean where given[name] != nil && reasons[name] == nil {
-            reasons[name] = lines.count == 1
-                ? "line \(lines.lowerBound) of the environment file, where \(name) is set, has a problem"
-                : "\(name) is set on lines \(lines.lowerBound)-\(lines.upperBound) of the environment file, which took in other lines"
-        }
+        for (name, reason) in withheld where given[name] != nil && reasons[name] == nil { reasons[name] = reason }
         var changed = true
         while changed {
             changed = false

@@ -8,10 +8,13 @@ public struct NginxConfiguration: Sendable {
     /// Every problem of every file, the main file's first.
     public var problems: [NginxProblem] { files.flatMap(\.problems) }
 
+    /// `secret` says why a file is a key and not configuration (nil when it is not): such a
+    /// file is not parsed, so no token of it reaches a problem or a directive.
     public static func load(
         main: String,
         read: (String) -> Result<String, ObservationError>,
-        glob: (String) -> [String]
+        glob: (String) -> [String],
+        secret: (_ path: String, _ text: String) -> String? = { _, _ in nil }
     ) -> NginxConfiguration {
         let directory = main.contains("/") ? String(main[..<main.lastIndex(of: "/")!]) : "."
         var queue = [main]
@@ -34,6 +37,10 @@ public struct NginxConfiguration: Sendable {
             switch contents {
             case .failure(let error):
                 files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(file: path, line: nil, message: "cannot be read: \(error)")]))
+            case .success(let text) where secret(path, text) != nil:
+                files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(
+                    file: path, line: nil,
+                    message: "is a key, not configuration (\(secret(path, text)!)); nginx includes it, so its content is not read or shown here")]))
             case .success(let text):
                 var parser = NginxParser(path: path, fileIndex: index, text: text)
                 var directives = parser.parse()

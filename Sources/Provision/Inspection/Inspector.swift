@@ -52,12 +52,15 @@ public struct Inspector {
     /// resolved under the root (its path may itself use variables that have defaults).
     public func readEnvironment(_ rootDirectory: RootDirectory) -> EnvironmentInput {
         if let processEnvironment {
-            return EnvironmentInput(
-                values: processEnvironment, origin: .process,
-                unclean: uncleanInFile(rootDirectory, given: processEnvironment))
+            var input = EnvironmentInput(values: processEnvironment, origin: .process)
+            switch uncleanInFile(rootDirectory, given: processEnvironment) {
+            case .success(let unclean): input.unclean = unclean
+            case .failure(let unprovable): input.unproven = Self.unproven(processEnvironment, because: unprovable.reason)
+            }
+            return input
         }
         if let environmentFile {
-            return Self.input(readHostFile(environmentFile), subject: environmentFile, onThisMachine: true)
+            return withholdingKeys(Self.input(readHostFile(environmentFile), subject: environmentFile, onThisMachine: true))
         }
         guard let template = contract.environment?.file else {
             return EnvironmentInput(values: [:], origin: .none)
@@ -68,23 +71,70 @@ public struct Inspector {
                 values: [:], origin: .file(subject: template.source),
                 readError: "its path depends on a variable with no default")
         }
-        return Self.input(rootDirectory.contents(of: path), subject: path)
+        return withholdingKeys(Self.input(rootDirectory.contents(of: path), subject: path), path: path)
+    }
+
+    /// `input` with every value withheld when a `[[key]]` names its file (`path`, inside the
+    /// root): every value in it may be key material. (A PEM file is withheld by
+    /// ``input(_:subject:onThisMachine:)``.)
+    func withholdingKeys(_ input: EnvironmentInput, path: String? = nil) -> EnvironmentInput {
+        guard case .file(let subject, _) = input.origin, input.readError == nil else { return input }
+        var input = input
+        let resolved = ResolvedEnvironment(contract: contract, given: input.values)
+        if let path, let key = contract.keys.first(where: {
+            guard case .success(let keyPath) = resolved.resolve($0.path) else { return false }
+            return normalise(keyPath) == normalise(path)
+        }) {
+            input.withheldSource = "\(subject) is the key of [[key]] at line \(key.context.line), so every value in it may be key material"
+        }
+        return input
+    }
+
+    /// For `gate` when the environment file systemd read cannot be read here: a value that
+    /// took in the next line (a trailing backslash, an open quote) holds that line's `=` or a
+    /// newline, so only values with neither are provably their own line.
+    static func unproven(_ values: [String: String], because reason: String) -> [String: String] {
+        var unproven: [String: String] = [:]
+        for (name, value) in values where value.contains("=") || value.contains("\n") {
+            unproven[name] = "\(reason), so the value of \(name) cannot be proven to be its own line"
+        }
+        return unproven
     }
 
     /// For the process's environment (`gate`): the variables the contract's environment file,
     /// which systemd read to make it, does not set cleanly (a trailing backslash, an open
     /// quote); their values took in other lines there, so they are not shown here either.
-    func uncleanInFile(_ rootDirectory: RootDirectory, given: [String: String]) -> [String: ClosedRange<Int>] {
-        guard let template = contract.environment?.file,
-            case .success(let path) = ResolvedEnvironment(contract: contract, given: given).resolve(template),
-            case .success(let bytes) = rootDirectory.contents(of: path)
-        else { return [:] }
+    /// Whether a file is a key rather than an environment file: it begins (after blank space)
+    /// with a PEM boundary. (An environment file may hold a PEM block in a quoted value over
+    /// several lines; such a value is not clean and is withheld on its own.)
+    static func isKeyLike(_ bytes: [UInt8]) -> Bool {
+        let start = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        return start.starts(with: Array("-----BEGIN".utf8))
+    }
+
+    /// Why the values of the process cannot be proven to be their own lines.
+    struct Unprovable: Error { var reason: String }
+
+    /// Fails with the reason when the contract names a file that cannot be read.
+    func uncleanInFile(_ rootDirectory: RootDirectory, given: [String: String]) -> Result<[String: ClosedRange<Int>], Unprovable> {
+        guard let template = contract.environment?.file else { return .success([:]) }
+        guard case .success(let path) = ResolvedEnvironment(contract: contract, given: given).resolve(template) else {
+            return .failure(Unprovable(reason: "the path of the environment file systemd read cannot be resolved here"))
+        }
+        let bytes: [UInt8]
+        switch rootDirectory.contents(of: path) {
+        case .success(let read): bytes = read
+        case .failure(let error): return .failure(Unprovable(reason: "the environment file \(path), which systemd read, cannot be read here (\(error))"))
+        }
+        if Self.isKeyLike(bytes) {
+            return .failure(Unprovable(reason: "the environment file \(path), which systemd read, is a PEM file"))
+        }
         var unclean: [String: ClosedRange<Int>] = [:]
         for (name, assignment) in EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self)).effectiveAssignments
         where !assignment.isClean && given[name] != nil {
             unclean[name] = assignment.line...max(assignment.line, assignment.endLine)
         }
-        return unclean
+        return .success(unclean)
     }
 
     static func input(_ read: Result<[UInt8], HostError>, subject: String, onThisMachine: Bool = false) -> EnvironmentInput {
@@ -93,7 +143,8 @@ public struct Inspector {
         case .failure(let error):
             return EnvironmentInput(values: [:], origin: origin, readError: error.description)
         case .success(let bytes):
-            let file = EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self))
+            let text = String(decoding: bytes, as: UTF8.self)
+            let file = EnvironmentFile(parsing: text)
             var problems = file.problems.map {
                 EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
             }
@@ -124,7 +175,11 @@ public struct Inspector {
                     severity: .warning))
             }
             problems.sort { $0.line < $1.line }
-            return EnvironmentInput(values: file.values, origin: origin, problems: problems, unclean: unclean)
+            var input = EnvironmentInput(values: file.values, origin: origin, problems: problems, unclean: unclean)
+            if isKeyLike(bytes) {
+                input.withheldSource = "\(subject) is a PEM file (it begins with -----BEGIN), so every value in it may be key material"
+            }
+            return input
         }
     }
 }
