@@ -11,16 +11,28 @@ public struct StartupCheck {
     public var contractPath: String
     public var root: String
     public var environment: [String: String]
+    /// Take a contract others may edit even when running as root (fixtures in temporary
+    /// directories); the command line's `--allow-untrusted-contract`.
+    public var allowUntrustedContract: Bool
 
-    public init(contract: String, root: String = "/", environment: [String: String]? = nil) {
+    public init(
+        contract: String, root: String = "/", environment: [String: String]? = nil, allowUntrustedContract: Bool = false
+    ) {
         self.contractPath = contract
         self.root = root
         self.environment = environment ?? ProcessEnvironment.current()
+        self.allowUntrustedContract = allowUntrustedContract
     }
 
     /// Returns the report when the contract holds; throws ``ContractViolation`` otherwise.
     @discardableResult
     public func verify() throws(ContractViolation) -> Report {
+        // As `gate` does: whoever may edit the contract decides what starts.
+        if !allowUntrustedContract,
+            let reason = ContractFile.untrustedReason(contractPath, consequence: "decide what starts")
+        {
+            throw ContractViolation(reason: .untrustedContract(reason))
+        }
         let outcome = ContractFile.load(contractPath)
         guard let contract = outcome.contract else {
             throw ContractViolation(reason: .invalidContract(outcome.errors.map(\.description)))
@@ -38,9 +50,10 @@ public struct StartupCheck {
     }
 }
 
-/// Why a startup check refused: the contract is invalid, or the host breaks it.
+/// Why a startup check refused: the contract is not trusted or invalid, or the host breaks it.
 public struct ContractViolation: Error, CustomStringConvertible {
     enum Reason {
+        case untrustedContract(String)
         case invalidContract([String])
         case violated([CheckResult])
     }
@@ -53,6 +66,12 @@ public struct ContractViolation: Error, CustomStringConvertible {
         return []
     }
 
+    /// Why the contract was not taken, when others may edit it.
+    public var untrustedReason: String? {
+        if case .untrustedContract(let reason) = reason { return reason }
+        return nil
+    }
+
     /// The contract's diagnostics, when it could not be loaded.
     public var diagnostics: [String] {
         if case .invalidContract(let diagnostics) = reason { return diagnostics }
@@ -61,6 +80,8 @@ public struct ContractViolation: Error, CustomStringConvertible {
 
     public var description: String {
         switch reason {
+        case .untrustedContract(let reason):
+            return "contract is not trusted: \(reason)"
         case .invalidContract(let diagnostics):
             return "contract is invalid:\n" + diagnostics.joined(separator: "\n")
         case .violated(let failures):
