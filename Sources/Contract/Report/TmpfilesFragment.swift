@@ -40,14 +40,10 @@ public struct TmpfilesFragment {
         var lines: [Line] = []
         var notes: [String] = []
         func path(_ template: Template, _ context: EntryContext) -> String? {
-            if let reason = environment.unmetReason(context.condition) {
-                notes.append("\(contract.file):\(context.line): \(template.source) left out: \(reason)")
-                return nil
-            }
-            switch environment.resolve(template) {
-            case .success(let value): return normalise(value)
-            case .failure(let missing):
-                notes.append("\(contract.file):\(context.line): \(template.source) left out: ${\(missing.variable)} \(missing.withheldBecause == nil ? "is not set" : missing.reason)")
+            switch placement(template, context) {
+            case .success(let path): return path
+            case .failure(let leftOut):
+                notes.append(leftOut.note)
                 return nil
             }
         }
@@ -124,6 +120,38 @@ public struct TmpfilesFragment {
             }
         }
         return (text, notes)
+    }
+
+    /// Why an entry has no line: its `when` is unmet (meant so), or its path depends on a
+    /// variable that is not set or never shown (the fragment is then incomplete).
+    struct LeftOut: Error {
+        var note: String
+        var isUnresolved: Bool
+    }
+
+    /// The normalised path of an entry, or why it is left out.
+    func placement(_ template: Template, _ context: EntryContext) -> Result<String, LeftOut> {
+        if let reason = environment.unmetReason(context.condition) {
+            return .failure(LeftOut(note: "\(contract.file):\(context.line): \(template.source) left out: \(reason)", isUnresolved: false))
+        }
+        switch environment.resolve(template) {
+        case .success(let value): return .success(normalise(value))
+        case .failure(let missing):
+            let why = missing.withheldBecause == nil ? "is not set" : missing.reason
+            return .failure(LeftOut(
+                note: "\(contract.file):\(context.line): \(template.source) left out: ${\(missing.variable)} \(why)", isUnresolved: true))
+        }
+    }
+
+    /// The entries whose condition holds but whose path cannot be resolved (a variable not set
+    /// or never shown), as notes: a fragment without them silently lacks part of the tree.
+    public func unresolvedEntries() -> [String] {
+        let entries = contract.directories.map { ($0.path, $0.context) } + contract.files.map { ($0.path, $0.context) }
+            + contract.keys.map { ($0.path, $0.context) }
+        return entries.compactMap { template, context in
+            guard case .failure(let leftOut) = placement(template, context), leftOut.isUnresolved else { return nil }
+            return leftOut.note
+        }
     }
 
     /// Mount points whose nearest declared ancestor belongs to an unprivileged user while they
