@@ -20,6 +20,11 @@ internal func system_openat(_ dirfd: CInt, _ path: String, _ flags: CInt) -> CIn
     openat(dirfd, path, flags)
 }
 
+/// openat(2) of a name as the directory holds it (NUL-terminated bytes, UTF-8 or not).
+internal func system_openat(_ dirfd: CInt, name: [CChar], _ flags: CInt) -> CInt {
+    openat(dirfd, name, flags)
+}
+
 /// open(2).
 internal func system_open(_ path: String, _ flags: CInt) -> CInt {
     open(path, flags)
@@ -97,6 +102,11 @@ internal func system_fstatat(_ dirfd: CInt, _ path: String, _ buffer: inout stat
     fstatat(dirfd, path, &buffer, flags)
 }
 
+/// fstatat(2) of a name as the directory holds it (NUL-terminated bytes, UTF-8 or not).
+internal func system_fstatat(_ dirfd: CInt, name: [CChar], _ buffer: inout stat, _ flags: CInt) -> CInt {
+    fstatat(dirfd, name, &buffer, flags)
+}
+
 /// read(2).
 internal func system_read(_ fd: CInt, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(fd, buffer, count)
@@ -128,6 +138,14 @@ internal func system_readdir(_ directory: OpaquePointer) -> UnsafeMutablePointer
 internal func system_dirent_name(_ entry: UnsafeMutablePointer<dirent>) -> String {
     withUnsafePointer(to: entry.pointee.d_name) { pointer in
         pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+    }
+}
+
+/// The name of a directory entry as the directory holds it: NUL-terminated bytes, which need
+/// not be UTF-8 (a String would replace what is not, and name another file).
+internal func system_dirent_name_bytes(_ entry: UnsafeMutablePointer<dirent>) -> [CChar] {
+    withUnsafePointer(to: entry.pointee.d_name) { pointer in
+        pointer.withMemoryRebound(to: CChar.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1)) }
     }
 }
 

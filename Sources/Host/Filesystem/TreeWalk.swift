@@ -6,7 +6,8 @@ import Glibc
 /// branch are held, never the tree).
 public struct TreeWalk {
     public struct Entry {
-        /// The path as the contract writes it (the walk's top, then the names below it).
+        /// The path as the contract writes it (the walk's top, then the names below it, each in
+        /// its printable form: ``FileName/printable(_:)``).
         public var path: String
         /// The status of the entry itself (a link is a link), or why it could not be read.
         public var status: Result<FileStatus, HostError>
@@ -40,17 +41,18 @@ public struct TreeWalk {
                 stack.removeLast()
                 continue
             }
-            let name = system_dirent_name(entry)
-            if name == "." || name == ".." { continue }
-            let path = level.path + "/" + name
+            // The name's own bytes for the system calls; its printable form for the path.
+            let name = system_dirent_name_bytes(entry)
+            if name == [46, 0] || name == [46, 46, 0] { continue }
+            let path = level.path + "/" + FileName.printable(name.dropLast().map { UInt8(bitPattern: $0) })
             let parent = system_dirfd(level.directory)
             var raw = stat()
-            let status = valueOrErrno { system_fstatat(parent, name, &raw, AT_SYMLINK_NOFOLLOW) }
+            let status = valueOrErrno { system_fstatat(parent, name: name, &raw, AT_SYMLINK_NOFOLLOW) }
                 .map { _ in FileStatus(raw) }
             visit(Entry(path: path, status: status, depth: stack.count))
             guard case .success(let found) = status, found.kind == .directory else { continue }
             let child = valueOrErrno {
-                system_openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                system_openat(parent, name: name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             }
             switch child {
             case .failure(let error):
