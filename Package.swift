@@ -22,6 +22,7 @@ let package = Package(
         // dlopen when a contract has [[encrypted]] entries. Its header needs no include path.
         .systemLibrary(name: "CCryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CLinux"),
         // argc and argv as the C runtime passed them (Swift's CommandLine needs /proc).
         .target(name: "CProcessArguments"),
@@ -30,7 +31,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "COpenSSL", "CProcessArguments",
+                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "COpenSSL", "CPCRE2", "CProcessArguments",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -52,10 +53,11 @@ let package = Package(
         .plugin(name: "BuildInfo", capability: .buildTool()),
 
         .target(name: "TestSupport", dependencies: ["Contract"], path: "Tests/TestSupport"),
-        .testTarget(name: "ContractTests", dependencies: ["Contract", "TestSupport"]),
+        // Provision for PCRE2Engine: every load of a contract compiles its regular expressions.
+        .testTarget(name: "ContractTests", dependencies: ["Contract", "Provision", "TestSupport"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ProvisionTests", dependencies: ["Provision", "Contract", "Host", "TestSupport"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Contract", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Contract", "Provision", "TestSupport"]),
     ]
 )

@@ -3,6 +3,7 @@ import CCryptsetup
 import CLinux
 import CSystemd
 import COpenSSL
+import CPCRE2
 import Glibc
 
 // The libc and Linux calls Host makes, one wrapper each, with the C call's arguments.
@@ -293,6 +294,65 @@ internal func system_pem_read_x509(_ bio: OpaquePointer) -> OpaquePointer? {
 
 /// ERR_clear_error(3), after an expected failure, so no stale error is reported later.
 internal func system_openssl_clear_errors() { ERR_clear_error() }
+
+/// A PCRE2 callout function, pcre2_callout(3): 0 continues the match, a negative value ends it
+/// with that value.
+internal typealias system_pcre2_callout = @convention(c) (UnsafeMutablePointer<pcre2_callout_block_8>?, UnsafeMutableRawPointer?) -> CInt
+
+/// pcre2_compile(3) of `pattern` in a compile context that bounds its length and the nesting of
+/// its parentheses (pcre2_set_max_pattern_length(3), pcre2_set_parens_nest_limit(3)); nil with
+/// PCRE2's error code and the offset (in bytes) where it stopped on failure.
+internal func system_pcre2_compile(
+    _ pattern: UnsafeBufferPointer<UInt8>, _ options: UInt32, maximumLength: Int, nestLimit: UInt32,
+    _ error: inout CInt, _ offset: inout Int
+) -> OpaquePointer? {
+    guard let context = pcre2_compile_context_create_8(nil) else {
+        error = PCRE2_ERROR_NOMEMORY
+        return nil
+    }
+    defer { pcre2_compile_context_free_8(context) }
+    _ = pcre2_set_max_pattern_length_8(context, maximumLength)
+    _ = pcre2_set_parens_nest_limit_8(context, nestLimit)
+    return system_pcre2_address(pattern) { pcre2_compile_8($0, pattern.count, options, &error, &offset, context) }
+}
+
+/// pcre2_code_free(3).
+internal func system_pcre2_code_free(_ code: OpaquePointer) { pcre2_code_free_8(code) }
+
+/// pcre2_get_error_message(3): PCRE2's words for an error code.
+internal func system_pcre2_error_message(_ code: CInt) -> String {
+    var buffer = [UInt8](repeating: 0, count: 256)
+    let count = pcre2_get_error_message_8(code, &buffer, buffer.count)
+    return count < 0 ? "error \(code)" : String(decoding: buffer.prefix(Int(count)), as: UTF8.self)
+}
+
+/// pcre2_match(3) of `code` on `subject` with `options`, with match data of its own
+/// (pcre2_match_data_create(3)) and a match context (pcre2_match_context_create(3)) carrying the
+/// limits (pcre2_set_match_limit(3), pcre2_set_depth_limit(3), pcre2_set_heap_limit(3), the last
+/// in KiB) and `callout` with `data` (pcre2_set_callout(3)); both are freed before it returns.
+/// Returns pcre2_match's result: 0 or more for a match, PCRE2_ERROR_NOMATCH, or another error.
+internal func system_pcre2_match(
+    _ code: OpaquePointer, _ subject: UnsafeBufferPointer<UInt8>, options: UInt32,
+    matchLimit: UInt32, depthLimit: UInt32, heapLimit: UInt32,
+    callout: system_pcre2_callout, data: UnsafeMutableRawPointer
+) -> CInt {
+    guard let context = pcre2_match_context_create_8(nil) else { return PCRE2_ERROR_NOMEMORY }
+    defer { pcre2_match_context_free_8(context) }
+    guard let matchData = pcre2_match_data_create_8(1, nil) else { return PCRE2_ERROR_NOMEMORY }
+    defer { pcre2_match_data_free_8(matchData) }
+    _ = pcre2_set_match_limit_8(context, matchLimit)
+    _ = pcre2_set_depth_limit_8(context, depthLimit)
+    _ = pcre2_set_heap_limit_8(context, heapLimit)
+    _ = pcre2_set_callout_8(context, callout, data)
+    return system_pcre2_address(subject) { pcre2_match_8(code, $0, subject.count, 0, options, matchData, context) }
+}
+
+/// The address of `bytes` for PCRE2, which wants one even for no bytes.
+private func system_pcre2_address<T>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafePointer<UInt8>) -> T) -> T {
+    if let base = bytes.baseAddress { return body(base) }
+    var nothing: UInt8 = 0
+    return withUnsafePointer(to: &nothing) { body($0) }
+}
 
 /// libcryptsetup's `-errno` returns as a typed error.
 internal func cryptsetupResult(_ code: CInt) -> Result<Void, HostError> {

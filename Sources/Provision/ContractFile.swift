@@ -14,7 +14,7 @@ public enum ContractFile {
                 return ContractLoader.Outcome(
                     contract: nil, diagnostics: [Diagnostic(file: path, line: 1, message: "is not UTF-8 text")])
             }
-            return ContractLoader.load(text: text, file: path)
+            return ContractLoader.load(text: text, file: path, patterns: .pcre2)
         }
     }
 

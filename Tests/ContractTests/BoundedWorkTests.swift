@@ -1,4 +1,5 @@
 import Contract
+import Provision
 import TestSupport
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
 
     @Test func defaultsThatExpandPastTheLimitAreALintError() {
         // 40 levels of doubling: 2^40 bytes; lint answers at once, at the line of each default.
-        let outcome = ContractLoader.load(text: Self.doubling(40), file: "c.toml")
+        let outcome = ContractLoader.load(text: Self.doubling(40), file: "c.toml", patterns: .pcre2)
         let errors = outcome.errors.filter { $0.message.contains("expands to more than 65536 bytes") }
         #expect(errors.first?.line == 5, "\(errors)")
         #expect(errors.first?.key == "default")
@@ -34,7 +35,7 @@ import Testing
             path = "/srv/${LONG}${LONG}"
             create = false
             """
-        let contract = try #require(ContractLoader.load(text: text, file: "c.toml").contract)
+        let contract = try #require(ContractLoader.load(text: text, file: "c.toml", patterns: .pcre2).contract)
         // ... and a four-byte value makes V0 256 KiB: refused, while V2 (64 KiB) resolves.
         let environment = ResolvedEnvironment(
             contract: contract, given: ["V16": "abcd", "LONG": String(repeating: "a", count: 40_000)])

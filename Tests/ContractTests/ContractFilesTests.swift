@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Provision
 import TestSupport
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
     func lintsClean(_ name: String) throws {
         let path = packageDirectory.appendingPathComponent("contracts/\(name)").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let outcome = ContractLoader.load(text: text, file: "contracts/\(name)")
+        let outcome = ContractLoader.load(text: text, file: "contracts/\(name)", patterns: .pcre2)
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics)")
         #expect(outcome.contract != nil)
     }

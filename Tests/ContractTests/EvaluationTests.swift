@@ -1,11 +1,12 @@
 import Contract
+import Provision
 import TestSupport
 import Testing
 
 /// Evaluation of host observations given as literals.
 @Suite struct EvaluationTests {
     func contract(_ text: String) throws -> Contract {
-        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml")
+        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml", patterns: .pcre2)
         guard let contract = outcome.contract else { throw Failure(outcome.diagnostics.map(\.description).joined(separator: "\n")) }
         return contract
     }
@@ -120,6 +121,51 @@ import Testing
         let forbid = results.first { $0.check == "forbid" }
         #expect(forbid?.actual == "line 3")
         #expect(!results.contains { "\($0)".contains("hunter2") || "\($0)".contains("eux") })
+    }
+
+    /// A pattern that needs more work than the engine's limit on a line fails the check at that
+    /// line, for `forbid` as for `require`, and stops the scan; the line is never shown.
+    @Test func aPatternTheEngineGivesUpOnFailsAtItsLine() throws {
+        let c = try contract("""
+            [[file]]
+            path = "/etc/app.env"
+            forbid = ['^A=', '(a+)+$', '(a|a)*$', '(.*a){20}$', '^(a*)*b']
+            require = ['(a+)+$', 'LATER']
+            """)
+        let h = host()
+        h.add("/etc/app.env", .regular, mode: 0o640)
+        h.contents["/etc/app.env"] = "A=1\n" + String(repeating: "a", count: 5_000) + "!\nLATER\n"
+        let results = run(c, h)
+        let forbid = results.filter { $0.check == "forbid" }
+        #expect(forbid.map(\.status) == [.fail, .fail, .fail, .fail, .fail])
+        #expect(forbid[0].message == "line 1 matches forbidden pattern '^A='")
+        // '(a|a)*$' matches line 1 too (no repetition, at the end): both are named.
+        for (result, pattern) in zip(forbid.dropFirst(), ["(a+)+$", "(a|a)*$", "(.*a){20}$", "^(a*)*b"]) {
+            let before = pattern == "(a|a)*$" ? "line 1 matches forbidden pattern '\(pattern)'; " : ""
+            #expect(result.message.hasPrefix(before + "line 2: pattern '\(pattern)' needs more work than the limit of "), "\(result.message)")
+            #expect(result.message.hasSuffix(" allows; simplify the pattern"), "\(result.message)")
+            #expect(result.actual == (before.isEmpty ? "" : "line 1; ") + "line 2 undecided")
+            #expect(result.fix == "simplify the pattern '\(pattern)' in the contract")
+        }
+        let require = results.filter { $0.check == "require" }
+        #expect(require.map(\.status) == [.fail, .pass])
+        #expect(require[0].message.hasPrefix("line 2: pattern '(a+)+$' needs more work"), "\(require[0].message)")
+        #expect(!results.contains { "\($0)".contains("aaaa") })
+    }
+
+    /// The same for `pattern` on a variable's value, which is never shown.
+    @Test func aVariablePatternTheEngineGivesUpOnFails() throws {
+        let c = try contract("""
+            [[variable]]
+            name = "TOKEN"
+            pattern = '(a|a)*'
+            """)
+        let value = String(repeating: "a", count: 5_000) + "!"
+        let result = try #require(run(c, host(), ["TOKEN": value]).first { $0.check == "pattern" })
+        #expect(result.status == .fail)
+        #expect(result.message.hasPrefix("TOKEN: pattern '(a|a)*' needs more work than the limit of "), "\(result.message)")
+        #expect(result.actual == "undecided")
+        #expect(!"\(result)".contains("aaaa"))
     }
 
     @Test func aFIFOIsReportedAndNotRead() throws {

@@ -1,4 +1,5 @@
 import Contract
+import Provision
 import Testing
 
 @Suite struct InterpolationTests {
@@ -25,7 +26,7 @@ import Testing
     }
 
     func contract(_ text: String) throws -> Contract {
-        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml")
+        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml", patterns: .pcre2)
         guard let contract = outcome.contract else { throw FixtureFailure(diagnostics: outcome.diagnostics) }
         return contract
     }

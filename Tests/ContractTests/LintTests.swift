@@ -1,4 +1,5 @@
 import Contract
+import Provision
 import TestSupport
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
     /// Loads `marked` (prefixed with the header) and returns its diagnostics and marker lines.
     func lint(_ body: String, header: String = LintTests.header) -> (diagnostics: [Diagnostic], text: MarkedText) {
         let text = MarkedText(header + body)
-        return (ContractLoader.load(text: text.text, file: "c.toml").diagnostics, text)
+        return (ContractLoader.load(text: text.text, file: "c.toml", patterns: .pcre2).diagnostics, text)
     }
 
     /// Expects exactly one error, on the 1️⃣ line, whose printed form contains every fragment.
@@ -170,12 +171,29 @@ import Testing
         #expect(diagnostics.isEmpty, "\(diagnostics)")
     }
 
+    /// PCRE2's own message and the offset where it stopped.
     @Test func badRegularExpression() {
         expectError("""
             [[file]]
             path = "/etc/x"
             1️⃣forbid = ['^set (-x']
-            """, "is not a valid regular expression")
+            """, "error: [[file]] #1 (path = \"/etc/x\") forbid: '^set (-x' is not a valid regular expression: missing closing parenthesis at offset 8")
+        expectError("""
+            [[variable]]
+            name = "PORT"
+            1️⃣pattern = '\\d+)'
+            """, "pattern: '\\d+)' is not a valid regular expression: unmatched closing parenthesis at offset 3")
+    }
+
+    /// What PCRE2 has beyond the old engine: backreferences, lookaround, atomic groups,
+    /// possessive quantifiers.
+    @Test func backreferencesAndLookaroundAreAccepted() {
+        let (diagnostics, _) = lint("""
+            [[file]]
+            path = "/etc/x"
+            forbid = ['(\\w+)=\\1', '^(?!#)\\s*set\\b', '(?>a+)b', 'a*+b', '(?<=x)y']
+            """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
     }
 
     @Test func regularExpressionInAMultilineArrayKeepsItsKeyLine() {
@@ -481,14 +499,14 @@ import Testing
 @Suite struct MalformedHeaderTests {
     @Test(arguments: ["[[\n", "[\n", "a = 1\n[[ # x\n", "[[\t\n[[v]]\n", "[[é]]\n"])
     func reported(_ text: String) {
-        let outcome = ContractLoader.load(text: text, file: "h.toml")
+        let outcome = ContractLoader.load(text: text, file: "h.toml", patterns: .pcre2)
         #expect(outcome.contract == nil)
         #expect(outcome.errors.first?.message.contains("expected a table name") == true)
         #expect(outcome.errors.first?.column != nil)
     }
 
     @Test func arraysOfArraysAreNotHeaders() {
-        let outcome = ContractLoader.load(text: "contract = \"x\"\nschema = 1\ndescription = \"\"\"\n[[\n\"\"\"\n", file: "h.toml")
+        let outcome = ContractLoader.load(text: "contract = \"x\"\nschema = 1\ndescription = \"\"\"\n[[\n\"\"\"\n", file: "h.toml", patterns: .pcre2)
         #expect(outcome.errors.isEmpty, "\(outcome.diagnostics)")
     }
 }
@@ -496,12 +514,12 @@ import Testing
 @Suite struct ArrayGuardTests {
     @Test(arguments: ["a = [}\n", "a = [\n}\n]\n", "a = [1,\n # c\n }\n", "a = { b = [ } ] }\n", "a = [ 1, [ } ] ]\n", "a = [[}]]\n"])
     func closingBraceInAnArray(_ text: String) {
-        let outcome = ContractLoader.load(text: text, file: "a.toml")
+        let outcome = ContractLoader.load(text: text, file: "a.toml", patterns: .pcre2)
         #expect(outcome.errors.first?.message == "expected a value or ']' in the array, found '}'")
     }
 
     @Test func validArraysPass() {
         let text = "contract = \"x\"\nschema = 1\ndescription = \"\"\"a } [ \"\"\"\n[[directory]]\npath = \"/x\"\nsubdirs = [\n  \"a\", # }\n  \"b}\",\n]\n"
-        #expect(ContractLoader.load(text: text, file: "a.toml").diagnostics.isEmpty)
+        #expect(ContractLoader.load(text: text, file: "a.toml", patterns: .pcre2).diagnostics.isEmpty)
     }
 }

@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Provision
 import TestSupport
 import Testing
 
@@ -39,7 +40,7 @@ import Testing
             }
             let mangled = String(String.UnicodeScalarView(text))
             let lines = mangled.split(separator: "\n", omittingEmptySubsequences: false).count
-            let outcome = ContractLoader.load(text: mangled, file: "m.toml")
+            let outcome = ContractLoader.load(text: mangled, file: "m.toml", patterns: .pcre2)
             if outcome.contract != nil { loaded += 1 } else { rejected += 1 }
             for diagnostic in outcome.diagnostics where diagnostic.line < 1 || diagnostic.line > lines + 1 {
                 Issue.record("seed \(seed) iteration \(iteration): line \(diagnostic.line) outside 1...\(lines): \(diagnostic)")

@@ -1,4 +1,5 @@
 import Contract
+import Provision
 import TestSupport
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// contain a secret value is replaced whole, never the value inside it.
 @Suite struct RedactionTests {
     func contract(_ text: String) throws -> Contract {
-        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml")
+        let outcome = ContractLoader.load(text: "contract = \"t\"\nschema = 1\n" + text, file: "t.toml", patterns: .pcre2)
         guard let contract = outcome.contract else {
             Issue.record("\(outcome.diagnostics.map(\.description))")
             throw CancellationError()

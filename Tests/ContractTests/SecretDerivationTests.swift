@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Provision
 import TestSupport
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 
     func errors(_ body: String) -> (errors: [Diagnostic], text: MarkedText) {
         let text = MarkedText(Self.header + body)
-        return (ContractLoader.load(text: text.text, file: "c.toml").diagnostics.filter { $0.severity == .error }, text)
+        return (ContractLoader.load(text: text.text, file: "c.toml", patterns: .pcre2).diagnostics.filter { $0.severity == .error }, text)
     }
 
     static let aliasOfASecret = """
@@ -74,7 +75,7 @@ import Testing
 
             [[variable]]
             name = "PLAIN"
-            """, file: "c.toml")
+            """, file: "c.toml", patterns: .pcre2)
         var contract = try #require(outcome.contract, "\(outcome.diagnostics)")
         let index = try #require(contract.variables.firstIndex { $0.name == "DERIVED" })
         contract.variables[index].defaultValue = try Template.parse("x-${OLD_DB_PASSWORD}").get()

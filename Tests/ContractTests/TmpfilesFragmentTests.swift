@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Provision
 import TestSupport
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// real systemd-tmpfiles runs the fragments in the integration tests).
 @Suite struct TmpfilesFragmentTests {
     func render(_ text: String, _ values: [String: String] = [:]) throws -> (text: String, notes: [String]) {
-        let contract = try #require(ContractLoader.load(text: text, file: "app.toml").contract)
+        let contract = try #require(ContractLoader.load(text: text, file: "app.toml", patterns: .pcre2).contract)
         return TmpfilesFragment(contract: contract, environment: ResolvedEnvironment(contract: contract, given: values)).render()
     }
 

@@ -58,7 +58,7 @@ import Testing
     }
 
     func plan(_ mounts: LiteralMounts?, text: String = Self.text) throws -> Planner.Plan {
-        let contract = try #require(ContractLoader.load(text: text, file: "vault.toml").contract)
+        let contract = try #require(ContractLoader.load(text: text, file: "vault.toml", patterns: .pcre2).contract)
         let host = LiteralHost()
         host.users = [Account(name: "root", id: 0, primaryGroupID: 0)]
         host.groups = [Account(name: "root", id: 0)]

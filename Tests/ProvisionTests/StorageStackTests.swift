@@ -91,7 +91,7 @@ import Testing
             path = "\(m)/luks"
             type = "luks1"
             """
-        let contract = try #require(ContractLoader.load(text: text, file: "storage.toml").contract)
+        let contract = try #require(ContractLoader.load(text: text, file: "storage.toml", patterns: .pcre2).contract)
         let host = LiveHost(root: try RootDirectory(path: "/"), proc: kernel.path + "/proc", sys: kernel.path + "/sys",
                             cryptMapping: Self.mapping)
         let results = Evaluation(contract: contract, input: EnvironmentInput(values: [:], origin: .none), host: host).run()

@@ -1,5 +1,6 @@
 import Contract
 import Foundation
+import Provision
 import Runtime
 import TestSupport
 import Testing
@@ -131,7 +132,7 @@ struct GateTests {
             [[variable]]
             name = "COPY"
             equals = "x"
-            """, file: "j.toml").contract)
+            """, file: "j.toml", patterns: .pcre2).contract)
         let host = LiteralHost()
         let results = Evaluation(contract: contract, input: EnvironmentInput(values: ["TOKEN": canary, "COPY": canary], origin: .process), host: host).run()
         #expect(results.contains { $0.status == .fail })

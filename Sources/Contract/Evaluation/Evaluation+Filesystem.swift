@@ -66,7 +66,8 @@ extension Evaluation {
     }
 
     /// `forbid` and `require`: reports line numbers and patterns, never a line's content (an
-    /// environment file holds secrets).
+    /// environment file holds secrets). Where the engine gives up on a line (its work limit),
+    /// the check fails at that line and reads no further: the pattern needs simplifying.
     func checkLines(_ recorder: inout Recorder, _ entry: FileEntry, path: String, readable: Bool) {
         guard !entry.forbid.isEmpty || !entry.require.isEmpty else { return }
         var lines: [Substring] = []
@@ -78,31 +79,64 @@ extension Evaluation {
             }
         }
         for pattern in entry.forbid {
-            guard problem == nil, let regex = try? RegularExpression(pattern) else {
-                recorder.skip("forbid", key: "forbid", problem ?? "invalid pattern", expected: pattern)
+            if let problem {
+                recorder.skip("forbid", key: "forbid", problem, expected: pattern.source)
                 continue
             }
-            let hits = lines.indices.filter { regex.matches(in: lines[$0]) }.map { $0 + 1 }
+            let (hits, gaveUp) = scan(lines, for: pattern, firstOnly: false)
             let shown = hits.prefix(5).map(String.init).joined(separator: ", ") + (hits.count > 5 ? ", ..." : "")
+            let found = "\(hits.count == 1 ? "line" : "lines") \(shown)"
+            let matched = "\(found) \(hits.count == 1 ? "matches" : "match") forbidden pattern '\(pattern)'"
+            if let (line, limit) = gaveUp {
+                recorder.fail(
+                    "forbid", key: "forbid", (hits.isEmpty ? "" : matched + "; ") + "line \(line): " + pattern.tooMuchWork(limit: limit),
+                    expected: "no line matching '\(pattern)'", actual: (hits.isEmpty ? "" : found + "; ") + "line \(line) undecided",
+                    fix: "simplify the pattern '\(pattern)' in the contract")
+                continue
+            }
             recorder.verify(
                 "forbid", key: "forbid", hits.isEmpty,
-                pass: "no line matches '\(pattern)'",
-                fail: "\(hits.count == 1 ? "line" : "lines") \(shown) \(hits.count == 1 ? "matches" : "match") forbidden pattern '\(pattern)'",
-                expected: "no line matching '\(pattern)'", actual: "\(hits.count == 1 ? "line" : "lines") \(shown)",
-                fix: "edit \(host.operatorPath(path)) at \(hits.count == 1 ? "line" : "lines") \(shown)")
+                pass: "no line matches '\(pattern)'", fail: matched,
+                expected: "no line matching '\(pattern)'", actual: found,
+                fix: "edit \(host.operatorPath(path)) at \(found)")
         }
         for pattern in entry.require {
-            guard problem == nil, let regex = try? RegularExpression(pattern) else {
-                recorder.skip("require", key: "require", problem ?? "invalid pattern", expected: pattern)
+            if let problem {
+                recorder.skip("require", key: "require", problem, expected: pattern.source)
                 continue
             }
-            let hit = lines.firstIndex { regex.matches(in: $0) }
+            let (hits, gaveUp) = scan(lines, for: pattern, firstOnly: true)
+            if let (line, limit) = gaveUp {
+                recorder.fail(
+                    "require", key: "require", "line \(line): " + pattern.tooMuchWork(limit: limit),
+                    expected: "a line matching '\(pattern)'", actual: "line \(line) undecided",
+                    fix: "simplify the pattern '\(pattern)' in the contract")
+                continue
+            }
             recorder.verify(
-                "require", key: "require", hit != nil,
-                pass: "line \((hit ?? 0) + 1) matches '\(pattern)'", fail: "no line matches required pattern '\(pattern)'",
-                expected: "a line matching '\(pattern)'", actual: hit.map { "line \($0 + 1)" } ?? "no such line",
+                "require", key: "require", !hits.isEmpty,
+                pass: "line \(hits.first ?? 0) matches '\(pattern)'", fail: "no line matches required pattern '\(pattern)'",
+                expected: "a line matching '\(pattern)'", actual: hits.first.map { "line \($0)" } ?? "no such line",
                 fix: "add a line matching '\(pattern)' to \(host.operatorPath(path))")
         }
+    }
+
+    /// The numbers (from 1) of the lines `pattern` finds, only the first with `firstOnly`; the
+    /// scan ends at the first line where the engine gave up, returned with the limit it met.
+    private func scan(
+        _ lines: [Substring], for pattern: Pattern, firstOnly: Bool
+    ) -> (hits: [Int], gaveUp: (line: Int, limit: String)?) {
+        var hits: [Int] = []
+        for (index, line) in lines.enumerated() {
+            switch pattern.compiled.search(line) {
+            case .match:
+                hits.append(index + 1)
+                if firstOnly { return (hits, nil) }
+            case .noMatch: continue
+            case .gaveUp(let limit): return (hits, (index + 1, limit))
+            }
+        }
+        return (hits, nil)
     }
 
     func evaluate(_ entry: KeyEntry) -> [CheckResult] {

@@ -65,12 +65,18 @@ extension Evaluation {
                 fail: "\(name) is \(shown(value)), which is forbidden",
                 expected: "none of " + entry.forbid.joined(separator: ", "), actual: raw(value), fix: setting)
         }
-        if let pattern = entry.pattern, let regex = try? RegularExpression(pattern) {
-            let matches = regex.wholeMatch(value)
-            recorder.verify(
-                "pattern", key: "pattern", matches,
-                pass: "\(name) matches '\(pattern)'", fail: "\(name) is \(shown(value)), which does not match '\(pattern)'",
-                expected: pattern, actual: raw(value), fix: setting)
+        if let pattern = entry.pattern {
+            let outcome = pattern.compiled.wholeMatch(value[...])
+            if case .gaveUp(let limit) = outcome {
+                recorder.fail(
+                    "pattern", key: "pattern", "\(name): " + pattern.tooMuchWork(limit: limit),
+                    expected: pattern.source, actual: "undecided", fix: "simplify the pattern '\(pattern)' in the contract")
+            } else {
+                recorder.verify(
+                    "pattern", key: "pattern", outcome == .match,
+                    pass: "\(name) matches '\(pattern)'", fail: "\(name) is \(shown(value)), which does not match '\(pattern)'",
+                    expected: pattern.source, actual: raw(value), fix: setting)
+            }
         }
         if let minLength = entry.minLength {
             // Never the length itself: for a secret that tells an attacker too much.

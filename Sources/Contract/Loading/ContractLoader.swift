@@ -17,7 +17,8 @@ public enum ContractLoader {
 
     static let entryKeys = ["when", "severity", "message"]
 
-    public static func load(text: String, file: String) -> Outcome {
+    /// `patterns` compiles the contract's regular expressions; the model keeps them compiled.
+    public static func load(text: String, file: String, patterns: any PatternEngine) -> Outcome {
         let log = DiagnosticLog(file: file)
         if let problem = SyntaxGuard.firstProblem(in: text) {
             log.error(line: problem.line, column: problem.column, problem.message)
@@ -33,7 +34,7 @@ public enum ContractLoader {
             log.error(line: 1, "cannot be read as TOML: \(error)")
             return Outcome(contract: nil, diagnostics: log.diagnostics)
         }
-        let loader = Loader(table: table, map: SourceMap(text: text), log: log, file: file)
+        let loader = Loader(table: table, map: SourceMap(text: text), log: log, file: file, patterns: patterns)
         let contract = loader.run()
         return Outcome(contract: log.hasErrors ? nil : contract, diagnostics: log.diagnostics)
     }
@@ -57,13 +58,15 @@ private final class Loader {
     let map: SourceMap
     let log: DiagnosticLog
     let file: String
+    let patterns: any PatternEngine
     let references = ReferenceLog()
 
-    init(table: TOMLTable, map: SourceMap, log: DiagnosticLog, file: String) {
+    init(table: TOMLTable, map: SourceMap, log: DiagnosticLog, file: String, patterns: any PatternEngine) {
         self.table = table
         self.map = map
         self.log = log
         self.file = file
+        self.patterns = patterns
     }
 
     static let arrayKinds: [String] = [
@@ -193,7 +196,8 @@ private final class Loader {
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             required: r.bool("required") ?? true,
-            forbid: r.regularExpressions("forbid"), require: r.regularExpressions("require"))
+            forbid: r.regularExpressions("forbid", compiledBy: patterns),
+            require: r.regularExpressions("require", compiledBy: patterns))
         r.finish(allowed: ["path", "owner", "group", "mode", "required", "forbid", "require"] + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
@@ -309,7 +313,7 @@ private final class Loader {
         if let name, aliases.contains(name) { r.error("aliases", "'\(name)' cannot be an alias of itself") }
         let oneOf = r.strings("one_of")
         if let oneOf, oneOf.isEmpty { r.error("one_of", "must list at least one value") }
-        let pattern = r.regularExpressions("pattern").first
+        let pattern = r.regularExpressions("pattern", compiledBy: patterns).first
         if let raw = r.raw("pattern"), raw.array != nil { r.error("pattern", "expected one regular expression as a string") }
         let isPath = r.bool("path") ?? false
         let inside = r.path("inside", required: false)

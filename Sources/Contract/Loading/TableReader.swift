@@ -193,17 +193,18 @@ final class TableReader {
         return value
     }
 
-    /// Regular expressions, each compiled to prove it is valid.
-    func regularExpressions(_ key: String) -> [String] {
-        guard let patterns = strings(key) else { return [] }
-        for pattern in patterns {
-            do {
-                _ = try RegularExpression(pattern)
-            } catch {
-                self.error(key, "'\(pattern)' is not a valid regular expression: \(error)")
+    /// Regular expressions, each compiled once by `engine`; a refused one is an error with the
+    /// engine's message and offset.
+    func regularExpressions(_ key: String, compiledBy engine: any PatternEngine) -> [Pattern] {
+        guard let sources = strings(key) else { return [] }
+        return sources.compactMap { source in
+            switch engine.compile(source) {
+            case .success(let compiled): return Pattern(source: source, compiled: compiled)
+            case .failure(let error):
+                self.error(key, "'\(source)' is not a valid regular expression: \(error)")
+                return nil
             }
         }
-        return patterns
     }
 
     func accessRights(_ key: String) -> AccessRights? {

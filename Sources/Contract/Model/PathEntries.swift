@@ -23,9 +23,9 @@ public struct FileEntry: Sendable, Hashable {
     /// False: only checked where present.
     public var required: Bool
     /// Regular expressions no line may match.
-    public var forbid: [String]
+    public var forbid: [Pattern]
     /// Regular expressions some line must match.
-    public var require: [String]
+    public var require: [Pattern]
 }
 
 /// `[[key]]`: a secret file. Always a regular file, never readable by other, content never shown.

@@ -19,7 +19,7 @@ public struct VariableEntry: Sendable, Hashable {
     /// Values it must not have.
     public var forbid: [String]
     /// A regular expression the whole value must match.
-    public var pattern: String?
+    public var pattern: Pattern?
     public var minLength: Int?
     /// The value appears in no output of any kind.
     public var secret: Bool
