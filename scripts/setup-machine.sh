@@ -5,7 +5,7 @@
 # `pip install` into the system under PEP 668). scripts/test.sh puts .venv/bin first on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev acl util-linux mount systemd
+packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev libpcre2-dev acl util-linux mount systemd
           python3-minimal python3-venv findutils nginx openssl cryptsetup-bin prometheus
           dpkg-dev binutils lintian mandoc debootstrap openssh-client systemd-container)
 missing=()
