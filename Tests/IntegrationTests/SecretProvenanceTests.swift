@@ -190,4 +190,33 @@ import Testing
         let text = try hostcontract("check", contract, "--root", root).standardOutput
         #expect(text.contains("/etc/ssl/app.key: is a key, not configuration"), "\(text)")
     }
+
+    /// A variable no `[[variable]]` declares is read from the environment, but nothing says it
+    /// is not secret: lint warns, and its value is shown nowhere (what uses it is skipped).
+    @Test func anUndeclaredVariableIsNeverShown() throws {
+        let directory = TemporaryDirectory()
+        let contract = directory.write("c.toml", """
+            contract = "undeclared"
+            schema = 1
+
+            [environment]
+            file = "/app.env"
+
+            [[directory]]
+            path = "${BACKUP_TOKEN}/x"
+            when = { REGION = "eu" }
+
+            [[directory]]
+            path = "/srv/${BACKUP_TOKEN}"
+            """)
+        directory.write("root/app.env", "BACKUP_TOKEN=CANARY7-undeclared-token\nREGION=eu\n")
+        let root = directory.url.appendingPathComponent("root").path
+        for (what, output) in try everyOutput(contract, root: root, in: directory) {
+            expectNoCanary(output, what)
+        }
+        let lint = try hostcontract("lint", contract)
+        #expect(lint.status == 0 && lint.all.contains("'${BACKUP_TOKEN}' is not declared by any [[variable]]"), "\(lint.all)")
+        let text = try hostcontract("check", contract, "--root", root, "--format", "json")
+        #expect(text.all.contains("BACKUP_TOKEN is not declared by any [[variable]], so it is not known not to be secret"), "\(text.all)")
+    }
 }

@@ -18,6 +18,8 @@ public struct ResolvedEnvironment: Sendable {
     /// ``secrets``, and every variable whose value in the environment file is not clean (it
     /// took in other lines), or derived from one.
     private let withheld: [String: String]
+    /// The variables the contract declares, aliases included.
+    private let declared: Set<String>
     /// Each default resolved once (nil: it cannot be), so defaults that repeat each other cost
     /// one resolution each, not one per path to them.
     private let resolvedDefaults: [String: String?]
@@ -31,6 +33,7 @@ public struct ResolvedEnvironment: Sendable {
     /// (``EnvironmentInput/withheldReasons``).
     public init(contract: Contract, given: [String: String], withheld: [String: String] = [:]) {
         self.given = given
+        self.declared = contract.declaredVariables
         var defaults: [String: Template] = [:]
         var aliases: [String: [String]] = [:]
         for variable in contract.variables {
@@ -84,10 +87,14 @@ public struct ResolvedEnvironment: Sendable {
 
     /// Why the value of `name` is never shown, or nil when it may be: the one place that
     /// decides whether a variable's value may appear in a result.
-    public func withheldReason(_ name: String) -> String? { withheld[name] }
+    /// A variable no `[[variable]]` declares is read from the environment (lint warns) but is
+    /// not known to be other than secret, so its value is withheld too.
+    public func withheldReason(_ name: String) -> String? {
+        withheld[name] ?? (declared.contains(name) ? nil : "\(name) is not declared by any [[variable]], so it is not known not to be secret")
+    }
 
     /// Whether the value of `name` may appear in output.
-    public func isPrintable(_ name: String) -> Bool { withheld[name] == nil }
+    public func isPrintable(_ name: String) -> Bool { withheldReason(name) == nil }
 
     /// Why an entry with `condition` does not apply, never showing a withheld value: a test of
     /// a withheld variable is unmet (lint rejects secret ones; an unclean value is not what
@@ -146,7 +153,7 @@ public struct ResolvedEnvironment: Sendable {
     /// The text of `template`, which fails on a withheld variable as on an unset one: resolved
     /// text reaches paths, fix lines and messages, so it never holds a withheld value.
     public func resolve(_ template: Template) -> Result<String, Template.Unresolved> {
-        if let name = template.variables.first(where: { withheld[$0] != nil }), let reason = withheld[name] {
+        if let name = template.variables.first(where: { withheldReason($0) != nil }), let reason = withheldReason(name) {
             return .failure(Template.Unresolved(variable: name, withheldBecause: reason))
         }
         return template.resolve { value(of: $0) }

@@ -12,11 +12,20 @@ struct CrossCheck {
         let derived = contract.secretDerivedVariables
         for reference in references.references {
             if !declared.contains(reference.variable) {
-                let hint = closest(to: reference.variable, in: Array(declared)).map { "; did you mean '\($0)'?" } ?? ""
+                // The environment may hold it (the spec reads `${NAME}` from there), but nothing
+                // says it is not secret: its value is never shown, so what uses it is skipped.
+                let hint = closest(to: reference.variable, in: Array(declared)).map { "; did you mean '\($0)'?" }
+                    ?? "; declare it with a [[variable]] entry"
                 let what = reference.isCondition
-                    ? "tests \(reference.variable), which no [[variable]] declares"
-                    : "'${\(reference.variable)}' is not declared by any [[variable]]"
-                log.error(line: reference.line, entry: reference.entry, key: reference.key, what + hint)
+                    ? "tests \(reference.variable), which no [[variable]] declares: its value is not known not to be secret, so the test decides nothing"
+                    : "'${\(reference.variable)}' is not declared by any [[variable]]: its value is not known not to be secret and is never shown, so what uses it is skipped"
+                if reference.isListing {
+                    // A key naming a variable (key_id_in) names one the contract knows, or nothing.
+                    log.error(line: reference.line, entry: reference.entry, key: reference.key,
+                              "'\(reference.variable)' is not declared by any [[variable]]" + hint)
+                } else {
+                    log.warning(line: reference.line, entry: reference.entry, key: reference.key, what + hint)
+                }
             } else if secrets.contains(reference.variable) && !reference.isListing {
                 let what = reference.isCondition
                     ? "cannot test secret variable \(reference.variable): its value would appear in skip messages"

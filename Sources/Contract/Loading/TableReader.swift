@@ -198,6 +198,11 @@ final class TableReader {
     func regularExpressions(_ key: String, compiledBy engine: any PatternEngine) -> [Pattern] {
         guard let sources = strings(key) else { return [] }
         return sources.compactMap { source in
+            if let name = Self.interpolation(in: source) {
+                self.error(
+                    key, "'\(source)' uses ${\(name)}, which a regular expression does not interpolate: there '$' is the end of the line, so it can never match; to match the text, write '\\$\\{\(name)\\}'")
+                return nil
+            }
             switch engine.compile(source) {
             case .success(let compiled): return Pattern(source: source, compiled: compiled)
             case .failure(let error):
@@ -205,6 +210,26 @@ final class TableReader {
                 return nil
             }
         }
+    }
+
+    /// The name in the first `${NAME}` of a regular expression whose `$` is not escaped (an
+    /// even number of backslashes before it), or nil.
+    static func interpolation(in source: String) -> String? {
+        let scalars = Array(source.unicodeScalars)
+        var backslashes = 0
+        for (index, scalar) in scalars.enumerated() {
+            defer { backslashes = scalar == "\\" ? backslashes + 1 : 0 }
+            guard scalar == "$", backslashes % 2 == 0, index + 1 < scalars.count, scalars[index + 1] == "{" else { continue }
+            let rest = scalars[(index + 2)...]
+            guard let close = rest.firstIndex(of: "}") else { continue }
+            let name = String(String.UnicodeScalarView(rest[..<close]))
+            if let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
+                name.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+            {
+                return name
+            }
+        }
+        return nil
     }
 
     func accessRights(_ key: String) -> AccessRights? {
