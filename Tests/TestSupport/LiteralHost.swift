@@ -20,6 +20,11 @@ public final class LiteralHost: ObservedHost {
         return paths[path] ?? .missing
     }
 
+    /// A link of ``links`` at the path itself (links inside the path are not modelled).
+    public func linksFollowed(to path: String) -> [AccessNode] {
+        links[path].map { [AccessNode(path: path, facts: $0, list: nil)] } ?? []
+    }
+
     public func lines(of path: String) -> Result<[Substring], ObservationError> {
         guard let text = contents[path] else { return .failure(ObservationError("no such file", isNotFound: true)) }
         return .success(text.split(separator: "\n", omittingEmptySubsequences: false))

@@ -141,8 +141,21 @@ extension Evaluation {
 
     func evaluate(_ entry: KeyEntry) -> [CheckResult] {
         var (path, recorder) = start(entry.context, path: entry.path)
-        // A key must be a regular file itself: a final symbolic link is not followed.
-        let state = recorder.skipReason == nil ? inspect(path, followFinal: false) : .missing
+        // A key must be a regular file itself: a final symbolic link is not followed, unless
+        // `follow` says the path is a link (certbot's live/ into archive/) and every link on
+        // the way is root's, so only root can point it elsewhere.
+        let state = recorder.skipReason == nil ? inspect(path, followFinal: entry.follow) : .missing
+        if entry.follow, recorder.skipReason == nil {
+            let links = host.linksFollowed(to: path)
+            let foreign = links.filter { $0.facts.userID != 0 }
+            recorder.verify(
+                "links", key: "follow", foreign.isEmpty,
+                pass: links.isEmpty ? "no symbolic link on the way" : "every symbolic link on the way is owned by root",
+                fail: foreign.map { "\($0.path) is a symbolic link owned by \(userName($0.facts.userID)), who can point the key elsewhere" }
+                    .joined(separator: "; "),
+                expected: "links owned by root", actual: foreign.map(\.path).joined(separator: ", "),
+                fix: foreign.map { ShellWords.command("chown", "-h", "root:root", host.operatorPath($0.path)) }.joined(separator: " && "))
+        }
         var facts: PathFacts? = nil
         switch state {
         case .present(let found) where found.kind == .regular:

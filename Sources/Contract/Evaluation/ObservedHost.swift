@@ -7,6 +7,8 @@ public protocol ObservedHost: AnyObject {
     func lines(of path: String) -> Result<[Substring], ObservationError>
     /// Looks `path` up as the kernel would: the directories searched and the object reached.
     func trace(_ path: String) -> AccessTrace
+    /// The symbolic links looking `path` up follows, in order, each with its own facts (owner).
+    func linksFollowed(to path: String) -> [AccessNode]
     /// The access ACL (or a directory's default ACL) of `path`, following symbolic links.
     func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError>
     /// The text of the regular file at `path` (for configuration files nginx reads).

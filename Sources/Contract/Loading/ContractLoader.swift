@@ -217,8 +217,9 @@ private final class Loader {
         let entry = KeyEntry(
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: mode,
-            minBytes: r.integer("min_bytes", minimum: 1), format: format, minBits: minBits)
-        r.finish(allowed: ["path", "owner", "group", "mode", "min_bytes", "format", "min_bits"] + ContractLoader.entryKeys)
+            minBytes: r.integer("min_bytes", minimum: 1), format: format, minBits: minBits,
+            follow: r.bool("follow") ?? false)
+        r.finish(allowed: ["path", "owner", "group", "mode", "min_bytes", "format", "min_bits", "follow"] + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
 

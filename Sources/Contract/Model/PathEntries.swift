@@ -45,6 +45,9 @@ public struct KeyEntry: Sendable, Hashable {
     public var format: Format?
     /// For `pem-private-key`: the key's size in bits at least.
     public var minBits: Int?
+    /// The path may be a symbolic link (certbot's `live/NAME/privkey.pem` into `archive/`): the
+    /// final target is checked, and every link on the way must be owned by root.
+    public var follow: Bool = false
 }
 
 /// `[[tree]]`: every entry below `path` has this owner and group and no permission bit beyond

@@ -14,6 +14,8 @@ public struct Resolution: Sendable {
 
     /// Every directory a lookup was made in, in order (repeats included).
     public var searched: [Node] = []
+    /// Every symbolic link followed on the way, in order, with its own status (its owner).
+    public var followed: [Node] = []
     /// The object the path names, following symbolic links.
     public var target: Node?
     /// Where the lookup failed, if it did.
@@ -34,6 +36,8 @@ extension RootDirectory {
         }
         let found = lookUp(path, followFinal: true) { fd, directory in
             if let here = node(fd, directory) { resolution.searched.append(here) }
+        } stepped: { _, _, entry, entryPath in
+            if let here = node(entry, entryPath), here.status.kind == .symbolicLink { resolution.followed.append(here) }
         }
         switch found {
         case .success(let target):

@@ -68,6 +68,10 @@ public final class LiveHost: ObservedHost {
             failure: resolution.failure.map { ($0.path, $0.error.isNotFound ? "does not exist" : $0.error.description) })
     }
 
+    public func linksFollowed(to path: String) -> [AccessNode] {
+        root.resolve(path).followed.map { AccessNode(path: $0.path, facts: Self.facts($0.status), list: nil) }
+    }
+
     public func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError> {
         root.accessControlList(of: path, kind: isDefault ? .default : .access)
             .map(Self.list)
