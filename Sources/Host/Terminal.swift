@@ -5,6 +5,17 @@ public enum Terminal {
     /// Whether `descriptor` is a terminal. The corresponding C function is isatty(3).
     public static func isTerminal(_ descriptor: CInt) -> Bool { isatty(descriptor) == 1 }
 
+    /// Whether text for `descriptor` may carry colour: it is a terminal, `TERM` is not `dumb`
+    /// (a terminal that understands no escape sequences), and `NO_COLOR` is not set (no-color.org).
+    public static func wantsColour(_ descriptor: CInt) -> Bool {
+        isTerminal(descriptor) && environmentValue("TERM") != "dumb" && environmentValue("NO_COLOR") == nil
+    }
+
+    /// All of standard input, up to `limit` bytes (more is an error, not a shortened read).
+    public static func readStandardInput(limit: Int) -> Result<[UInt8], HostError> {
+        RootDirectory.readAll(STDIN_FILENO, limit: limit)
+    }
+
     /// Writes all of `text` to `descriptor`, retrying short writes. The corresponding C function is write(2).
     public static func write(_ text: String, to descriptor: CInt) {
         let bytes = Array(text.utf8)

@@ -5,7 +5,20 @@ import Host
 public enum ContractFile {
     /// The loaded contract and every diagnostic; a file that cannot be read is one diagnostic.
     public static func load(_ path: String) -> ContractLoader.Outcome {
-        switch readHostFile(path, limit: 16 << 20) {
+        load(readHostFile(path, limit: limit), file: path)
+    }
+
+    /// The contract on standard input (`lint -`), named `file` in diagnostics. Nothing in a
+    /// contract is found relative to its own file, so it loads as the same text in a file would.
+    public static func loadStandardInput(as file: String = "<stdin>") -> ContractLoader.Outcome {
+        load(Terminal.readStandardInput(limit: limit), file: file)
+    }
+
+    /// A larger contract is not read.
+    static let limit = 16 << 20
+
+    static func load(_ read: Result<[UInt8], HostError>, file path: String) -> ContractLoader.Outcome {
+        switch read {
         case .failure(let error):
             return ContractLoader.Outcome(
                 contract: nil, diagnostics: [Diagnostic(file: path, line: 1, message: "cannot be read: \(error)")])

@@ -15,7 +15,7 @@ public struct Gate {
     /// Take a contract others than root can edit even when running as root (fixtures, audits).
     public var allowUntrustedContract: Bool
 
-    /// EX_CONFIG: the contract does not hold, or is invalid.
+    /// EX_CONFIG: the contract does not hold, could not be fully evaluated, or is invalid.
     public static let refused: Int32 = 78
     /// As env(1): the command cannot be executed.
     public static let cannotExecute: Int32 = 127
@@ -66,11 +66,11 @@ public struct Gate {
             ServiceManager.notifyStatus(verdict)
             return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: [])
         }
-        guard report.passed else {
-            let failures = report.results.filter(\.isViolation)
-            let verdict = "contract \(contract.name) violated: \(failures.count) \(failures.count == 1 ? "failure" : "failures")"
+        if let verdict = Self.refusal(of: report) {
             ServiceManager.notifyStatus(verdict)
-            journal(failures.map { JournalEntry.fields(for: $0, contract: contract.name) })
+            journal(report.results.filter { $0.isViolation || $0.isUnevaluated }.map {
+                JournalEntry.fields(for: $0, contract: contract.name)
+            })
             return Refusal(status: Self.refused, verdict: verdict, report: report, diagnostics: [])
         }
         ServiceManager.notifyStatus("contract \(contract.name) holds: \(report.summary.total) checks")
@@ -79,6 +79,22 @@ public struct Gate {
         let verdict = "cannot execute \(command.first ?? ""): \(error)"
         ServiceManager.notifyStatus(verdict)
         return Refusal(status: Self.cannotExecute, verdict: verdict, report: report, diagnostics: [])
+    }
+
+    /// Why `report` must not let COMMAND start, in one line, or nil when the contract holds. A
+    /// check that could not be evaluated may hide a violation: the gate starts nothing it could
+    /// not verify.
+    static func refusal(of report: Report) -> String? {
+        switch report.verdict {
+        case .holds:
+            return nil
+        case .violated:
+            let failures = report.results.count(where: \.isViolation)
+            return "contract \(report.contract) violated: \(failures) \(failures == 1 ? "failure" : "failures")"
+        case .incomplete:
+            let count = report.unevaluated.count
+            return "contract \(report.contract) not verified: \(count) \(count == 1 ? "check" : "checks") could not be evaluated"
+        }
     }
 
     private func journal(_ entries: [[(String, String)]]) {

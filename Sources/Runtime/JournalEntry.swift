@@ -1,7 +1,8 @@
 import Contract
 
-/// The structured journal entry for one failed check: MESSAGE and PRIORITY, and fields naming
-/// the contract, the entry kind, the subject and the check, so `journalctl
+/// The structured journal entry for one failed check, or one that could not be evaluated: MESSAGE
+/// and PRIORITY, and fields naming the contract, the entry kind, the subject, the check and its
+/// status (`fail`, `error`), so `journalctl
 /// HOSTCONTRACT_CONTRACT=lx-annotate` finds them. Built only from a result, which never holds a
 /// secret.
 public enum JournalEntry {
@@ -14,6 +15,7 @@ public enum JournalEntry {
             ("HOSTCONTRACT_KIND", result.kind.rawValue),
             ("HOSTCONTRACT_SUBJECT", result.subject),
             ("HOSTCONTRACT_CHECK", result.check),
+            ("HOSTCONTRACT_STATUS", result.status.rawValue),
         ]
         if let line = result.line { fields.append(("HOSTCONTRACT_LINE", String(line))) }
         if let fix = result.fix { fields.append(("HOSTCONTRACT_FIX", fix)) }

@@ -24,7 +24,8 @@ public struct StartupCheck {
         self.allowUntrustedContract = allowUntrustedContract
     }
 
-    /// Returns the report when the contract holds; throws ``ContractViolation`` otherwise.
+    /// Returns the report when the contract holds; throws ``ContractViolation`` otherwise, also
+    /// when a check could not be evaluated (what it needs could not be read).
     @discardableResult
     public func verify() throws(ContractViolation) -> Report {
         // As `gate` does: whoever may edit the contract decides what starts.
@@ -43,19 +44,22 @@ public struct StartupCheck {
         } catch {
             throw ContractViolation(reason: .invalidContract([error.description]))
         }
-        guard report.passed else {
-            throw ContractViolation(reason: .violated(report.results.filter(\.isViolation)))
+        switch report.verdict {
+        case .holds: return report
+        case .violated: throw ContractViolation(reason: .violated(report.results.filter(\.isViolation)))
+        case .incomplete: throw ContractViolation(reason: .unevaluated(report.unevaluated))
         }
-        return report
     }
 }
 
-/// Why a startup check refused: the contract is not trusted or invalid, or the host breaks it.
+/// Why a startup check refused: the contract is not trusted or invalid, the host breaks it, or
+/// the host could not be read well enough to tell.
 public struct ContractViolation: Error, CustomStringConvertible {
     enum Reason {
         case untrustedContract(String)
         case invalidContract([String])
         case violated([CheckResult])
+        case unevaluated([CheckResult])
     }
 
     let reason: Reason
@@ -63,6 +67,12 @@ public struct ContractViolation: Error, CustomStringConvertible {
     /// The failed checks (empty when the contract itself is invalid).
     public var failures: [CheckResult] {
         if case .violated(let failures) = reason { return failures }
+        return []
+    }
+
+    /// The checks that could not be evaluated, when nothing failed.
+    public var unevaluated: [CheckResult] {
+        if case .unevaluated(let results) = reason { return results }
         return []
     }
 
@@ -85,8 +95,14 @@ public struct ContractViolation: Error, CustomStringConvertible {
         case .invalidContract(let diagnostics):
             return "contract is invalid:\n" + diagnostics.joined(separator: "\n")
         case .violated(let failures):
-            return "contract violated: \(failures.count) \(failures.count == 1 ? "failure" : "failures")\n"
-                + failures.map { "\($0.subject): \($0.check): \($0.message)" }.joined(separator: "\n")
+            return "contract violated: \(failures.count) \(failures.count == 1 ? "failure" : "failures")\n" + Self.lines(failures)
+        case .unevaluated(let results):
+            return "contract not verified: \(results.count) \(results.count == 1 ? "check" : "checks") could not be evaluated\n"
+                + Self.lines(results)
         }
+    }
+
+    static func lines(_ results: [CheckResult]) -> String {
+        results.map { "\($0.subject): \($0.check): \($0.message)" }.joined(separator: "\n")
     }
 }

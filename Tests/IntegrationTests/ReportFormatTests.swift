@@ -128,4 +128,52 @@ struct ReportFormatTests {
         #expect(firstWarning != nil && lastFailure != nil && lastFailure! < firstWarning!)
         #expect(!text.contains("\u{1B}["))
     }
+
+    /// `hostcontract_up` says whether the check ran; when it cannot (invalid contract, unreadable
+    /// root), `--output` is replaced, atomically, by a report that says so, and a stale
+    /// `hostcontract_holds 1` never survives. The last successful run is carried over.
+    @Test func prometheusSaysWhetherTheCheckRan() throws {
+        let root = try PrivateCornerRoot()
+        let directory = TemporaryDirectory("textfile")
+        let file = directory.path + "/hostcontract-corner.prom"
+        func check(_ contract: String, root path: String) throws -> (ProcessOutcome, String) {
+            let outcome = try hostcontract("check", contract, "--root", path, "--format", "prometheus", "--output", file)
+            let promtool = try runWithInput("/usr/bin/promtool", ["check", "metrics"], input: try String(contentsOfFile: file, encoding: .utf8))
+            #expect(promtool.status == 0, "\(promtool.all)")
+            return (outcome, try String(contentsOfFile: file, encoding: .utf8))
+        }
+        func sample(_ name: String, _ text: String) -> String? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + "{contract=\"corner\"} ") }.map { String($0.split(separator: " ")[1]) }
+        }
+        let before = Date().timeIntervalSince1970
+        let (ran, report) = try check(root.contract, root: root.path)
+        #expect(ran.status == 0, "\(ran.all)")
+        #expect(sample("hostcontract_up", report) == "1")
+        #expect(sample("hostcontract_holds", report) == "1")
+        let success = try #require(sample("hostcontract_last_success_timestamp_seconds", report))
+        #expect(abs(try #require(Double(success)) - before) < 60)
+        #expect(sample("hostcontract_last_run_timestamp_seconds", report) == success)
+
+        let written = try FileManager.default.attributesOfItem(atPath: file)[.systemFileNumber] as? Int
+        let invalid = root.directory.write("invalid.toml", "contract = \"corner\"\nschema = 1\n[[directory]]\nmode = 750\n")
+        let (refused, down) = try check(invalid, root: root.path)
+        #expect(refused.status == 2)
+        #expect(refused.standardError.contains("invalid.toml:4: error:"))
+        #expect(sample("hostcontract_up", down) == "0", "\(down)")
+        #expect(!down.contains("hostcontract_holds"))
+        #expect(sample("hostcontract_last_success_timestamp_seconds", down) == success)
+        // Replaced by rename, not rewritten in place, and no temporary file left behind.
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.systemFileNumber] as? Int != written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["hostcontract-corner.prom"])
+
+        let (unopenable, stillDown) = try check(root.contract, root: "/nonexistent-root")
+        #expect(unopenable.status == 2)
+        #expect(sample("hostcontract_up", stillDown) == "0")
+        #expect(sample("hostcontract_last_success_timestamp_seconds", stillDown) == success)
+
+        // Without --output, standard output says so as well.
+        let printed = try hostcontract("check", invalid, "--format", "prometheus")
+        #expect(printed.status == 2)
+        #expect(printed.standardOutput.contains("hostcontract_up{contract=\"invalid\"} 0\n"), "\(printed.all)")
+    }
 }

@@ -84,6 +84,27 @@ struct GateTests {
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
+    /// What the gate cannot read may hide a violation: it starts nothing it could not verify.
+    @Test func aContractThatCannotBeFullyEvaluatedNeverStartsTheCommand() throws {
+        let root = try PrivateCornerRoot()
+        let shared = TemporaryDirectory("gate-shared")
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: shared.path)
+        let started = shared.path + "/started"
+        func gate(asNobody: Bool) throws -> ProcessOutcome {
+            let arguments = ["gate", root.contract, "--root", root.path, "--", "/bin/sh", "-c", "touch '\(started)'; exit 7"]
+            return asNobody ? try hostcontractAsNobody(arguments) : try run(hostcontractExecutable, arguments)
+        }
+        let refused = try gate(asNobody: true)
+        #expect(refused.status == 78, "\(refused.all)")
+        #expect(!FileManager.default.fileExists(atPath: started))
+        #expect(refused.standardError.contains("ERROR /srv/private/app.conf: exists: /srv/private/app.conf cannot be inspected: permission denied"))
+        #expect(refused.standardError.contains("hostcontract: contract corner not verified: 3 checks could not be evaluated"))
+        // root reads it all, and the contract holds.
+        let ran = try gate(asNobody: false)
+        #expect(ran.status == 7, "\(ran.all)")
+        #expect(FileManager.default.fileExists(atPath: started))
+    }
+
     @Test func aMissingCommandIs127() throws {
         let root = try SampleRoot()
         let (status, _, output) = try gate(root, environment(root), command: ["/nonexistent/daphne", "app"])
@@ -117,6 +138,7 @@ struct GateTests {
         #expect(fields["HOSTCONTRACT_SUBJECT"] == "/srv/import")
         #expect(fields["HOSTCONTRACT_CHECK"] == "mode")
         #expect(fields["HOSTCONTRACT_LINE"] == "41")
+        #expect(fields["HOSTCONTRACT_STATUS"] == "fail")
     }
 
     @Test func aSecretNeverReachesTheJournal() throws {

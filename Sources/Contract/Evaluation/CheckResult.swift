@@ -2,6 +2,9 @@
 public struct CheckResult: Codable, Sendable, Hashable {
     public enum Status: String, Codable, Sendable {
         case pass, fail, skip
+        /// The check could not be evaluated: what it needs could not be read (permission
+        /// denied, an I/O error). Neither a pass nor a violation: the host may well be right.
+        case error
     }
 
     public var kind: EntryKind
@@ -37,4 +40,7 @@ public struct CheckResult: Codable, Sendable, Hashable {
 
     /// A failure that makes the contract not hold.
     public var isViolation: Bool { status == .fail && severity == .error }
+
+    /// A check of severity error that could not be evaluated: the contract is then not known to hold.
+    public var isUnevaluated: Bool { status == .error && severity == .error }
 }

@@ -19,7 +19,7 @@ extension Evaluation {
                     fix: "move the \(found.kind.rawValue) at \(host.operatorPath(path)) aside, then run hostcontract provision")
             default:
                 recorder.fail(
-                    "exists", key: "path", describe(state, path: path), expected: "directory", actual: actual(state),
+                    "exists", key: "path", describe(state, path: path), state: state, expected: "directory", actual: actual(state),
                     fix: entry.create
                         ? creationCommand(path, entry)
                         : "mount or create \(host.operatorPath(path)) (create = false: provisioning does not create it)")
@@ -57,7 +57,7 @@ extension Evaluation {
             recorder.skip("exists", key: "path", "not present")
         default:
             recorder.fail(
-                "exists", key: "path", describe(state, path: path), expected: "regular file", actual: actual(state),
+                "exists", key: "path", describe(state, path: path), state: state, expected: "regular file", actual: actual(state),
                 fix: "create \(host.operatorPath(path))")
         }
         checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
@@ -71,11 +71,18 @@ extension Evaluation {
     func checkLines(_ recorder: inout Recorder, _ entry: FileEntry, path: String, readable: Bool) {
         guard !entry.forbid.isEmpty || !entry.require.isEmpty else { return }
         var lines: [Substring] = []
-        var problem: String? = readable ? nil : "\(path) cannot be read as a regular file"
+        let problem: String? = readable ? nil : "\(path) cannot be read as a regular file"
         if readable {
             switch host.lines(of: path) {
             case .success(let found): lines = found
-            case .failure(let error): problem = "\(path) cannot be read: \(error)"
+            case .failure(let error):
+                // The file is there but its lines cannot be read: no pattern can be decided.
+                for (check, patterns) in [("forbid", entry.forbid), ("require", entry.require)] {
+                    for pattern in patterns {
+                        recorder.cannotEvaluate(check, key: check, "\(path) cannot be read: \(error)", expected: pattern.source)
+                    }
+                }
+                return
             }
         }
         for pattern in entry.forbid {
@@ -169,7 +176,7 @@ extension Evaluation {
                 fix: "replace \(host.operatorPath(path)) with the key file itself")
         default:
             recorder.fail(
-                "exists", key: "path", describe(state, path: path), expected: "regular file", actual: actual(state),
+                "exists", key: "path", describe(state, path: path), state: state, expected: "regular file", actual: actual(state),
                 fix: "install the key at \(host.operatorPath(path))")
         }
         checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)

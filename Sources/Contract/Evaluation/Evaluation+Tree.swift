@@ -21,7 +21,7 @@ extension Evaluation {
         let state = recorder.skipReason == nil ? inspect(path) : .missing
         guard case .present(let top) = state, top.kind == .directory else {
             recorder.fail(
-                "exists", key: "path", describe(state, path: path), expected: "directory", actual: actual(state))
+                "exists", key: "path", describe(state, path: path), state: state, expected: "directory", actual: actual(state))
             for (check, key) in [("owner", "owner"), ("group", "group"), ("max_dir_mode", "max_dir_mode"), ("max_file_mode", "max_file_mode")] {
                 recorder.skip(check, key: key, "\(path) is not a directory that can be walked")
             }
@@ -67,12 +67,12 @@ extension Evaluation {
         }
         let target = host.operatorPath(path)
         if let walkError {
-            recorder.fail("readable", "\(path) cannot be walked: \(walkError)", actual: walkError.description)
+            recorder.cannotEvaluate("readable", "\(path) cannot be walked: \(walkError)", actual: walkError.description)
         } else {
             recorder.verify(
                 "readable", unreadable.count == 0,
                 pass: "all \(total) entries read", fail: "\(unreadable.count) entries cannot be read: \(unreadable.summary(total))",
-                expected: "every entry readable", actual: "\(unreadable.count) unreadable")
+                expected: "every entry readable", actual: "\(unreadable.count) unreadable", otherwise: .error)
         }
         func report(_ check: String, _ tally: Tally, what: String, requirement: String, fix: String) {
             recorder.verify(

@@ -20,10 +20,11 @@ public struct Evaluation {
 
     func includes(_ kind: EntryKind) -> Bool { only?.contains(kind) ?? true }
 
-    /// Every result, in contract order by kind; no secret value appears in any of them.
+    /// Every result of the kinds asked for, in contract order by kind; no secret value appears in
+    /// any of them.
     public func run() -> [CheckResult] {
         var results: [CheckResult] = []
-        if includes(.environment) || includes(.variable) { results += environmentFileResults() }
+        if includes(.environment) { results += environmentFileResults() }
         if includes(.directory) { for entry in contract.directories { results += evaluate(entry) } }
         if includes(.file) { for entry in contract.files { results += evaluate(entry) } }
         if includes(.key) { for entry in contract.keys { results += evaluate(entry) } }
@@ -35,7 +36,7 @@ public struct Evaluation {
         if includes(.nginx) { results += nginxResults() }
         if includes(.encrypted) { for entry in contract.encrypted { results += evaluate(entry) } }
         if includes(.certificate) { for entry in contract.certificates { results += evaluate(entry) } }
-        results += pendingResults()
+        results += pendingResults().filter { includes($0.kind) }
         return redacted(FindingLimit.capped(results))
     }
 

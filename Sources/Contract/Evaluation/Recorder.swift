@@ -44,19 +44,40 @@ struct Recorder {
         record(check, .fail, key: key, message: message, expected: expected, actual: actual, fix: fix)
     }
 
+    /// A failure of a check on the path in `state`, unless the path could not be inspected at all
+    /// (permission denied, an I/O error): then the check could not be evaluated, and has no fix.
+    mutating func fail(
+        _ check: String, key: String? = nil, _ message: String, state: PathState, expected: String? = nil,
+        actual: String? = nil, fix: String? = nil
+    ) {
+        let unreadable = if case .unreadable = state { true } else { false }
+        record(check, unreadable ? .error : .fail, key: key, message: message, expected: expected, actual: actual,
+               fix: unreadable ? nil : fix)
+    }
+
+    /// The check could not be evaluated: `message` says what could not be read and why.
+    mutating func cannotEvaluate(
+        _ check: String, key: String? = nil, _ message: String, expected: String? = nil, actual: String? = nil,
+        fix: String? = nil
+    ) {
+        record(check, .error, key: key, message: message, expected: expected, actual: actual, fix: fix)
+    }
+
     mutating func skip(_ check: String, key: String? = nil, _ message: String, expected: String? = nil) {
         record(check, .skip, key: key, message: message, expected: expected, actual: nil, fix: nil)
     }
 
-    /// Pass or fail on a condition.
+    /// Pass or fail on a condition; `otherwise: .error` where the condition not holding means
+    /// the check could not be evaluated.
     mutating func verify(
         _ check: String, key: String? = nil, _ holds: Bool, pass: @autoclosure () -> String,
-        fail: @autoclosure () -> String, expected: String? = nil, actual: String? = nil, fix: @autoclosure () -> String? = nil
+        fail: @autoclosure () -> String, expected: String? = nil, actual: String? = nil, fix: @autoclosure () -> String? = nil,
+        otherwise: CheckResult.Status = .fail
     ) {
         if holds {
             self.pass(check, key: key, pass(), expected: expected, actual: actual)
         } else {
-            self.fail(check, key: key, fail(), expected: expected, actual: actual, fix: fix())
+            record(check, otherwise, key: key, message: fail(), expected: expected, actual: actual, fix: fix())
         }
     }
 }

@@ -7,8 +7,10 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit the host, or an image root, against a contract.",
         discussion: """
-            Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage. As root, a \
-            contract a user other than root can edit is checked with a warning on standard error.
+            Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage, 3 some checks \
+            could not be evaluated (a path that cannot be read: permission denied, an I/O error) and none \
+            failed. As root, a contract a user other than root can edit is checked with a warning on \
+            standard error.
             """)
 
     @OptionGroup var contract: ContractArgument
@@ -18,7 +20,7 @@ struct Check: ParsableCommand {
     @Option(help: "The report format.")
     var format: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Write the report to FILE (atomically) instead of standard output.", valueName: "FILE"),
+    @Option(help: ArgumentHelp("Write the report to FILE (atomically) instead of standard output ('-': standard output).", valueName: "FILE"),
             completion: .file())
     var output: String?
 
@@ -30,38 +32,66 @@ struct Check: ParsableCommand {
     var only: Set<EntryKind>?
 
     func run() throws {
-        if let reason = trust.untrustedReason(
+        if !contract.isStandardInput, let reason = trust.untrustedReason(
             contract.contract, consequence: "decide what this audit passes, and provision and gate refuse it")
         {
             FileHandleStream.standardError.write("hostcontract: warning: contract \(contract.contract) is not trusted: \(reason)\n")
         }
-        let loaded = try contract.load()
-        let inspector = Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only)
-        var report: Report
         let started = Terminal.wallClock(), clock = Terminal.monotonicClock()
+        var report: Report
         do {
-            report = try inspector.run()
-            report.timestamp = started
-            report.duration = Terminal.monotonicClock() - clock
+            let loaded = try contract.load()
+            do {
+                report = try Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only).run()
+            } catch {
+                FileHandleStream.standardError.write("hostcontract: \(error)\n")
+                throw ExitCode(2)
+            }
         } catch {
-            FileHandleStream.standardError.write("hostcontract: \(error)\n")
-            throw ExitCode(2)
+            try reportNotRun()
+            throw error
         }
-        let colour = output == nil && FileHandleStream.standardOutput.isTerminal
-            && Terminal.environmentValue("NO_COLOR") == nil
-        try deliver(format.render(report, colour: colour), to: output)
-        if !report.passed { throw ExitCode(1) }
+        report.timestamp = started
+        report.duration = Terminal.monotonicClock() - clock
+        let destination = Output(output)
+        let colour = destination.isStandardOutput && Terminal.wantsColour(FileHandleStream.standardOutput.descriptor)
+        try destination.deliver(format.render(report, colour: colour))
+        switch report.verdict {
+        case .holds: return
+        case .violated: throw ExitCode(1)
+        case .incomplete: throw ExitCode(3)
+        }
+    }
+
+    /// Where the check could not run (invalid contract, unreadable root), the Prometheus report
+    /// says so (`hostcontract_up 0`) and replaces the last one, whose `hostcontract_holds` would
+    /// otherwise be read as current. Without a last one, the contract is named by its file
+    /// (`app.toml`: `app`).
+    func reportNotRun() throws {
+        guard format == .prometheus else { return }
+        let output = Output(output)
+        let name = contract.contract.split(separator: "/").last.map(String.init) ?? contract.contract
+        try output.deliver(PrometheusReport.renderDown(
+            replacing: output.previousText(), fallbackName: name.hasSuffix(".toml") ? String(name.dropLast(5)) : name))
     }
 }
 
 extension EntryKind: ExpressibleByArgument {
-    /// Parses `directory,file,key`, naming the closest kind for a misspelt one.
+    /// Parses `directory,file,key`; an empty list, an empty name or an unknown kind is bad usage,
+    /// with the closest kind for a misspelt one.
     static func parseList(_ text: String) throws -> Set<EntryKind> {
+        let known = EntryKind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard !text.trimmingCharacters(in: " ").isEmpty else {
+            throw ValidationError("an empty list of entry kinds would check nothing; use \(known)")
+        }
         var kinds = Set<EntryKind>()
-        for name in text.split(separator: ",").map({ String($0).trimmingCharacters(in: " ") }) where !name.isEmpty {
+        for name in text.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingCharacters(in: " ") }) {
+            guard !name.isEmpty else {
+                throw ValidationError("'\(text)' has an empty entry kind; use \(known)")
+            }
             guard let kind = EntryKind(rawValue: name) else {
-                throw ValidationError(
-                    "'\(name)' is not an entry kind; use \(EntryKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                let hint = suggestion(for: name).map { "did you mean '\($0.rawValue)'?" } ?? "use \(known)"
+                throw ValidationError("'\(name)' is not an entry kind; \(hint)")
             }
             kinds.insert(kind)
         }

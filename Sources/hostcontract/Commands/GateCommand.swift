@@ -9,9 +9,10 @@ struct GateCommand: ParsableCommand {
         discussion: """
             The contract is checked against this process's environment. On success COMMAND runs with \
             the same PID, with defaults and aliases of the contract's variables set. Exit codes: \
-            COMMAND's own; 78 (EX_CONFIG) when the contract does not hold or is invalid; 127 when \
-            COMMAND cannot be executed. As root, a contract a user other than root can edit is \
-            refused (78). With NOTIFY_SOCKET set, the verdict is sent as STATUS=.
+            COMMAND's own; 78 (EX_CONFIG) when the contract does not hold, is invalid, or could not be \
+            fully evaluated (a check that cannot read what it needs); 127 when COMMAND cannot be \
+            executed. As root, a contract a user other than root can edit is refused (78). With \
+            NOTIFY_SOCKET set, the verdict is sent as STATUS=.
             """)
 
     @OptionGroup var contract: ContractArgument
@@ -25,6 +26,7 @@ struct GateCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        try contract.requireFile("gate")
         if command.isEmpty { throw ValidationError("give the command to run after --, e.g. hostcontract gate app.toml -- /usr/bin/app") }
     }
 
@@ -32,7 +34,7 @@ struct GateCommand: ParsableCommand {
         let refusal = Gate(
             contract: contract.contract, root: root, command: command,
             allowUntrustedContract: trust.allowUntrustedContract).run()
-        for diagnostic in refusal.diagnostics { FileHandleStream.standardError.write(diagnostic.description + "\n") }
+        for diagnostic in refusal.diagnostics.inSourceOrder() { FileHandleStream.standardError.write(diagnostic.description + "\n") }
         if let report = refusal.report, refusal.status == Gate.refused {
             FileHandleStream.standardError.write(TextReport(colour: false).render(report))
         }

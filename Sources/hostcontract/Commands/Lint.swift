@@ -14,6 +14,6 @@ struct Lint: ParsableCommand {
             + loaded.users.count + loaded.groups.count + loaded.accesses.count + loaded.variables.count
             + loaded.encrypted.count + loaded.certificates.count
             + (loaded.nginx.map { $0.locations.count + $0.servers.count } ?? 0)
-        FileHandleStream.standardOutput.write("\(contract.contract): valid contract '\(loaded.name)' with \(entries) entries\n")
+        FileHandleStream.standardOutput.write("\(contract.name): valid contract '\(loaded.name)' with \(entries) entries\n")
     }
 }

@@ -21,6 +21,8 @@ struct Provision: ParsableCommand {
     @Option(help: "The output format.")
     var format: ProvisionFormat = .text
 
+    func validate() throws { try contract.requireFile("provision") }
+
     func run() throws {
         if let reason = trust.untrustedReason(contract.contract, consequence: "make provision change any path") {
             FileHandleStream.standardError.write("hostcontract: refusing contract \(contract.contract): \(reason)\n")

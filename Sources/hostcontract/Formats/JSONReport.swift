@@ -7,6 +7,7 @@ enum JSONReport {
         let summary = JSONValue.object([
             ("total", .number(report.summary.total)), ("passed", .number(report.summary.passed)),
             ("failed", .number(report.summary.failed)), ("skipped", .number(report.summary.skipped)),
+            ("errors", .number(report.summary.errors)),
         ])
         let document = JSONValue.object([
             ("contract", .string(report.contract)),

@@ -1,20 +1,22 @@
 import Contract
 
 /// JUnit XML for CI test reports: one testsuite per entry kind, one testcase per check (named by
-/// subject and check), failures with message, expected, actual, fix and contract line, skips as
-/// skipped; warnings are visible in system-out but are not failures.
+/// subject and check), failures with message, expected, actual, fix and contract line, checks that
+/// could not be evaluated as errors, skips as skipped; warnings (failed or not evaluated) are
+/// visible in system-out but are neither failures nor errors.
 enum JUnitReport {
     static func render(_ report: Report) -> String {
         let violations = report.results.count(where: \.isViolation)
+        let errors = report.results.count(where: \.isUnevaluated)
         let time = report.duration.map(PrometheusReport.format3) ?? "0"
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"\(escape("hostcontract \(report.contract)"))\" tests=\"\(report.results.count)\" "
-            + "failures=\"\(violations)\" errors=\"0\" skipped=\"\(report.summary.skipped)\" time=\"\(time)\">\n"
+            + "failures=\"\(violations)\" errors=\"\(errors)\" skipped=\"\(report.summary.skipped)\" time=\"\(time)\">\n"
         for kind in EntryKind.allCases {
             let results = report.results.filter { $0.kind == kind }
             guard !results.isEmpty else { continue }
             xml += "  <testsuite name=\"\(kind.rawValue)\" tests=\"\(results.count)\" failures=\"\(results.count(where: \.isViolation))\" "
-                + "errors=\"0\" skipped=\"\(results.count { $0.status == .skip })\" time=\"0\">\n"
+                + "errors=\"\(results.count(where: \.isUnevaluated))\" skipped=\"\(results.count { $0.status == .skip })\" time=\"0\">\n"
             for result in results {
                 xml += "    <testcase classname=\"\(escape(report.contract)).\(kind.rawValue)\" name=\"\(escape(result.subject + ": " + result.check))\" time=\"0\""
                 switch result.status {
@@ -22,11 +24,13 @@ enum JUnitReport {
                     xml += "/>\n"
                 case .skip:
                     xml += ">\n      <skipped message=\"\(escape(result.message))\"/>\n    </testcase>\n"
-                case .fail where result.severity == .warning:
-                    xml += ">\n      <system-out>\(escape("warning: " + details(result, file: report.contractFile)))</system-out>\n    </testcase>\n"
-                case .fail:
-                    xml += ">\n      <failure message=\"\(escape(result.message))\" type=\"\(escape(result.check))\">"
-                        + escape(details(result, file: report.contractFile)) + "</failure>\n    </testcase>\n"
+                case .fail where result.severity == .warning, .error where result.severity == .warning:
+                    let label = result.status == .error ? "warning: could not be evaluated: " : "warning: "
+                    xml += ">\n      <system-out>\(escape(label + details(result, file: report.contractFile)))</system-out>\n    </testcase>\n"
+                case .fail, .error:
+                    let element = result.status == .fail ? "failure" : "error"
+                    xml += ">\n      <\(element) message=\"\(escape(result.message))\" type=\"\(escape(result.check))\">"
+                        + escape(details(result, file: report.contractFile)) + "</\(element)>\n    </testcase>\n"
                 }
             }
             xml += "  </testsuite>\n"

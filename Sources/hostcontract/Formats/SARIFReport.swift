@@ -3,6 +3,15 @@ import Contract
 /// SARIF 2.1.0 for code-scanning views: one rule per entry kind and check (`directory.mode`,
 /// `access.read`, `nginx.internal`) with a help text, a result for each failure and warning,
 /// located at the contract line that required it, with the host subject as logical location.
+///
+/// A check that could not be evaluated is a result of `kind: "open"`, which SARIF 2.1.0
+/// (3.27.9) defines as "the tool concluded that there was insufficient information to decide
+/// whether a problem exists"; its `level` is then `none`, as 3.27.10 requires of any kind but
+/// `fail`. It is neither a finding nor a pass, so that a consumer counting `fail` results sees
+/// no drift where there may be none. So that a consumer that ignores `kind` still learns the run
+/// was incomplete, each one is also a tool execution notification of the invocation (3.20.21,
+/// the place for "the tool could not read this"), at level `error` (or `warning` for a check
+/// of severity warning).
 enum SARIFReport {
     static func render(_ report: Report) -> String {
         var ruleIDs: [String] = []
@@ -20,7 +29,7 @@ enum SARIFReport {
                 ("defaultConfiguration", .object([("level", .string("error"))])),
             ])
         }
-        let results = report.results.filter { $0.status == .fail }.map { result -> JSONValue in
+        let results = report.results.filter { $0.status == .fail || $0.status == .error }.map { result -> JSONValue in
             let location: [(String, JSONValue)] = [
                 ("physicalLocation", .object([
                     ("artifactLocation", .object([("uri", .string(report.contractFile))])),
@@ -35,13 +44,28 @@ enum SARIFReport {
             if let expected = result.expected { properties.append(("expected", .string(expected))) }
             if let actual = result.actual { properties.append(("actual", .string(actual))) }
             if let fix = result.fix { properties.append(("fix", .string(fix))) }
-            return .object([
+            var fields: [(String, JSONValue)] = [
                 ("ruleId", .string(ruleID(result))),
                 ("ruleIndex", .number(ruleIDs.firstIndex(of: ruleID(result)) ?? 0)),
-                ("level", .string(result.severity == .error ? "error" : "warning")),
-                ("message", .object([("text", .string("\(result.subject): \(result.message)" + (result.fix.map { " (fix: \($0))" } ?? "")))])),
+            ]
+            if result.status == .error {
+                fields += [("kind", .string("open")), ("level", .string("none"))]
+            } else {
+                fields.append(("level", .string(level(result))))
+            }
+            return .object(fields + [
+                ("message", .object([("text", .string(message(result)))])),
                 ("locations", .array([.object(location)])),
                 ("properties", .object(properties)),
+            ])
+        }
+        let notifications = report.results.filter { $0.status == .error }.map { result -> JSONValue in
+            .object([
+                ("level", .string(level(result))),
+                ("message", .object([("text", .string("could not be evaluated: " + message(result)))])),
+                ("associatedRule", .object([
+                    ("id", .string(ruleID(result))), ("index", .number(ruleIDs.firstIndex(of: ruleID(result)) ?? 0)),
+                ])),
             ])
         }
         let run = JSONValue.object([
@@ -51,7 +75,9 @@ enum SARIFReport {
                 ("rules", .array(rules)),
             ]))])),
             ("automationDetails", .object([("id", .string("hostcontract/\(report.contract)/"))])),
-            ("invocations", .array([.object([("executionSuccessful", .bool(true))])])),
+            ("invocations", .array([.object([
+                ("executionSuccessful", .bool(true)), ("toolExecutionNotifications", .array(notifications)),
+            ])])),
             ("results", .array(results)),
             ("properties", .object([
                 ("contract", .string(report.contract)), ("root", .string(report.root)), ("passed", .bool(report.passed)),
@@ -62,6 +88,12 @@ enum SARIFReport {
             ("version", .string("2.1.0")),
             ("runs", .array([run])),
         ]).rendered(indent: "") + "\n"
+    }
+
+    static func level(_ result: CheckResult) -> String { result.severity == .error ? "error" : "warning" }
+
+    static func message(_ result: CheckResult) -> String {
+        "\(result.subject): \(result.message)" + (result.fix.map { " (fix: \($0))" } ?? "")
     }
 
     static func ruleID(_ result: CheckResult) -> String { "\(result.kind.rawValue).\(result.check)" }

@@ -11,20 +11,30 @@ struct TextReport {
 
     func render(_ report: Report) -> String {
         var text = ""
-        let errors = report.results.filter { $0.status == .fail && $0.severity == .error }
-        let warnings = report.results.filter { $0.status == .fail && $0.severity == .warning }
-        for result in errors { text += block(result, label: paint("FAIL", "1;31"), file: report.contractFile) }
+        let failures = report.results.filter(\.isViolation)
+        let unevaluated = report.unevaluated
+        // Warnings: failures, and checks that could not be evaluated, of severity warning.
+        let warnings = report.results.filter { $0.status != .pass && $0.status != .skip && $0.severity == .warning }
+        for result in failures { text += block(result, label: paint("FAIL", "1;31"), file: report.contractFile) }
+        for result in unevaluated { text += block(result, label: paint("ERROR", "1;35"), file: report.contractFile) }
         for result in warnings { text += block(result, label: paint("WARN", "1;33"), file: report.contractFile) }
         let summary = report.summary
-        let counts = "\(summary.total) checks: \(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped"
-        if report.passed {
+        var counts = "\(summary.total) checks: \(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped"
+        if summary.errors > 0 { counts += ", \(summary.errors) could not be evaluated" }
+        switch report.verdict {
+        case .holds:
             text += paint("contract \(report.contract) holds", "1;32") + " (\(counts))\n"
-        } else {
-            let failures = errors.count == 1 ? "1 failure" : "\(errors.count) failures"
-            text += paint("contract \(report.contract) violated: \(failures)", "1;31") + " (\(counts))\n"
+        case .violated:
+            text += paint("contract \(report.contract) violated: \(Self.count(failures.count, "failure"))", "1;31") + " (\(counts))\n"
+        case .incomplete:
+            text += paint("contract \(report.contract) not verified: \(Self.count(unevaluated.count, "check")) could not be evaluated", "1;35")
+                + " (\(counts))\n"
         }
         return text
     }
+
+    /// "1 failure", "3 failures".
+    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
 
     private func block(_ result: CheckResult, label: String, file: String) -> String {
         var text = "\(label) \(result.subject): \(result.check): \(result.message)\n"
