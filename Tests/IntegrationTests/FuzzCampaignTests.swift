@@ -47,8 +47,23 @@ struct FuzzCampaignTests {
         #expect(!printable("export TESSDATA_PREFIX=\(canary)\n"))
         #expect(!printable("# TESSDATA_PREFIX=\(canary)\n"))
         #expect(!printable("PYTORCH_ALLOC_CONF=expandable_segments:True \\\nTESSDATA_PREFIX=\(canary)\n"))
-        // Since systemd 254 a comment's trailing backslash no longer continues it.
-        #expect(printable("# a comment \\\nTESSDATA_PREFIX=\(canary)\n"))
+        // Since systemd 254 a comment's trailing backslash no longer continues it; before, it
+        // does: the sample root's systemd is unknown, so the value must be printable in both.
+        #expect(!printable("# a comment \\\nTESSDATA_PREFIX=\(canary)\n"))
+        func printableAs(_ dialect: EnvironmentMutationCase.SystemdDialect, _ text: String) -> Bool {
+            Canaries.leak(of: canary, in: canary, allowed: Canaries.grams(
+                EnvironmentMutationCase.printableValues(Array(text.utf8), dialects: [dialect]).joined(separator: [10]))) == nil
+        }
+        #expect(printableAs(.since254, "# a comment \\\nTESSDATA_PREFIX=\(canary)\n"))
+        #expect(!printableAs(.before254, "# a comment \\\nTESSDATA_PREFIX=\(canary)\n"))
+        #expect(printableAs(.before254, "# a comment \\\r\nTESSDATA_PREFIX=\(canary)\r\n"))
+        // systemd refuses a file with invalid UTF-8 in a value it takes, or a NUL byte: nothing is assigned.
+        #expect(!printable("TESSDATA_PREFIX=\(canary)\nA=\u{FFFE}\n"))
+        #expect(!printable("TESSDATA_PREFIX=\(canary)\n# \u{0}\n"))
+        #expect(printable("TESSDATA_PREFIX=\(canary)\n# \u{FFFE}\n"))
+        // A backslash before CR LF eats the CR; the value is its own line. An escaped space stays.
+        #expect(printable("TESSDATA_PREFIX=\(canary) \\\r\nB=1\r\n"))
+        #expect(!printable("TESSDATA_PREFIX=\(canary)\\\rB=1\n"))
         // A continuation takes in one line; a backslash or quote in a name is a plain character.
         #expect(printable("A=x\\\nB=y\nLX_\\ANNOTATE'_DATA_DIR=1\nTESSDATA_PREFIX=\(canary)\n"))
         #expect(!printable("A=x\\\nTESSDATA_PREFIX=\(canary)\n"))
@@ -58,6 +73,33 @@ struct FuzzCampaignTests {
         #expect(!printable("A=1\u{0}\nTESSDATA_PREFIX=\(canary)\n"))
         #expect(!printable("A=1\rDJANGO_SECRET_KEY=\(canary)\n"))
         #expect(!printable("TESSDATA_PREFIX=\"\(canary)\n"))
+    }
+
+    /// The model of systemd's reader gives what systemd's own tests assert (src/test/test-env-file.c
+    /// and test-fileio.c of v252 and main; all of them, against hostcontract's parser and the
+    /// booted systemd 252, are in HostTests' SystemdEnvironmentVectorTests and
+    /// SystemdEnvironmentOracleTests). load_env_file_3's padding before the backslashes is shortened.
+    @Test func theModelReadsSystemdsOwnVectors() {
+        typealias Dialect = EnvironmentMutationCase.SystemdDialect
+        func read(_ text: String, _ dialect: Dialect) -> [String: String]? {
+            EnvironmentMutationCase.systemdAssignments(Array(text.utf8), dialect).map { assignments in
+                Dictionary(assignments.map { ($0.name, String(decoding: $0.value, as: UTF8.self)) }) { $1 }
+            }
+        }
+        let file1 = "a=a\na=b\na=b\na=a\nb=b\\\nc\nd= d\\\ne  \\\nf  \ng=g\\ \nh= ąęół\\ śćńźżµ \ni=i\\"
+        let file3v252 = "#SPAMD_ARGS=\"-d \\\n#--nouser-config  \\\nnormal=line  \\\n;normal=ignored  \\\nnormal_ignored  \\\nnormal ignored  \\\n"
+        let file3main = "#SPAMD_ARGS=\"-d \\\n#--nouser-config  \\\nnormal1=line\\\n111\n;normal=ignored  \\\nnormal2=line222\nnormal ignored  \\\n"
+        let file6 = "a=\\ \\n \\t \\x \\y \\' \nb= \\$'                  \nc= ' \\n\\t\\$\\`\\\\\n'   \nd= \" \\n\\t\\$\\`\\\\\n\"   \n"
+        for dialect in Dialect.allCases {
+            #expect(read(file1, dialect) == ["a": "a", "b": "bc", "d": "de  f", "g": "g ", "h": "ąęół śćńźżµ", "i": "i"])
+            #expect(read(file6, dialect) == ["a": " n t x y '", "b": "$'", "c": " \\n\\t\\$\\`\\\\\n", "d": " \\n\\t$`\\\n"])
+            #expect(read("a=\nb=", dialect) == ["a": "", "b": ""])
+            #expect(read("five = \"55\\\"55\" \"FIVE\" cinco   \nsix = seis sechs\\\n sis\neight=eightval #nocomment", dialect)
+                    == ["five": "55\"55FIVEcinco", "six": "seis sechs sis", "eight": "eightval #nocomment"])
+            for refused in ["fo\u{FFFE}o=bar", "foo=b\u{FFFF}ar", "baz=hello world\u{FFFE}"] { #expect(read(refused, dialect) == nil) }
+        }
+        #expect(read(file3v252, .before254) == [:])
+        #expect(read(file3main, .since254) == ["normal1": "line111", "normal2": "line222"])
     }
 
     /// The detector sees a value the binary does print: a non-secret variable's wrong value.
@@ -193,7 +235,9 @@ struct FuzzRun {
 /// names, last one winning, as `gate` sees them when its unit has `EnvironmentFile=`.
 func serviceEnvironment(_ file: [UInt8]) -> [String: String] {
     var environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
-    for assignment in EnvironmentMutationCase.systemdAssignments(file)
+    // Debian 12's systemd 252 reads the file; one it refuses starts nothing, and gate then runs
+    // with PATH alone (as a unit whose EnvironmentFile=- names it would).
+    for assignment in EnvironmentMutationCase.systemdAssignments(file, .before254) ?? []
     // (Values over 64 KiB are left out: the kernel refuses an environment string over 128 KiB.)
     where assignment.name.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]*/) != nil && assignment.value.count <= 65536 {
         if let value = String(validating: assignment.value, as: UTF8.self) { environment[assignment.name] = value }
@@ -649,64 +693,98 @@ struct EnvironmentMutationCase: FuzzCase {
     /// - to a name the contract declares and does not make secret (a variable or an alias),
     /// - from an assignment that begins and ends on one line: no continuation, no quote left
     ///   open over a line end, and not itself swallowed by an earlier line's continuation or
-    ///   open quote.
+    ///   open quote,
+    /// - from a file systemd does not refuse (invalid UTF-8, a NUL byte: it then takes nothing).
     /// Which line swallows which is decided by systemd's own reader, replayed here
-    /// (`systemdAssignments`, after src/basic/env-file.c). Anything else (a secret's own line,
-    /// a value that took in other lines, a comment, an undeclared name, `export NAME=`) must
-    /// never be shown. The rule admits no more than systemd's reading proves.
-    static func printableValues(_ bytes: [UInt8]) -> [[UInt8]] {
-        systemdAssignments(bytes).filter { $0.firstLine == $0.lastLine && printableNames.contains($0.name) }.map(\.value)
+    /// (`systemdAssignments`, after src/basic/env-file.c). The sample root has no systemd, so
+    /// its version is unknown: a value must be printable as systemd before 254 (Debian 12's
+    /// 252) and as 254 and later read the file. Anything else (a secret's own line, a value that
+    /// took in other lines, a comment, an undeclared name, `export NAME=`) must never be shown.
+    /// The rule admits no more than systemd's reading proves.
+    static func printableValues(_ bytes: [UInt8], dialects: [SystemdDialect] = SystemdDialect.allCases) -> [[UInt8]] {
+        let readings = dialects.map { dialect in
+            systemdAssignments(bytes, dialect).map { assignments in
+                assignments.filter { $0.firstLine == $0.lastLine && printableNames.contains($0.name) }.map(\.value)
+            } ?? []
+        }
+        return readings.dropFirst().reduce(readings.first ?? []) { common, reading in common.filter(reading.contains) }
     }
 
     /// gate sees only the process environment: a value that took in other lines of the file
     /// arrives there as the plain value of its (non-secret) name, and gate cannot tell. Such
     /// values are allowed for gate (the file's own readers, check and provision, must still
     /// withhold them); a secret's value, an undeclared name's, a comment's stay forbidden.
+    /// The environment is the one Debian 12's systemd 252 makes (``serviceEnvironment(_:)``).
     static func gateAllowed(_ bytes: [UInt8]) -> Set<UInt64> {
-        Canaries.grams(systemdAssignments(bytes).filter { printableNames.contains($0.name) }.map(\.value).joined(separator: [10]))
+        let assignments = systemdAssignments(bytes, .before254) ?? []
+        return Canaries.grams(assignments.filter { printableNames.contains($0.name) }.map(\.value).joined(separator: [10]))
     }
+
+    /// The one rule in which systemd versions read a file differently: before 254 a backslash
+    /// at the end of a comment line takes the next line into the comment.
+    enum SystemdDialect: CaseIterable { case before254, since254 }
 
     struct Assignment { var name: String; var value: [UInt8]; var firstLine: Int; var lastLine: Int }
 
-    /// systemd's EnvironmentFile= reader (parse_env_file_internal, v254 and later): lines end
-    /// at LF or CR, `#` and `;` begin comments, quotes only where a value (or the rest of one
-    /// after a closing quote) begins, a backslash escapes the next character and before a line
-    /// end continues the value, reading stops at a NUL. Names are kept as written (invalid ones
-    /// included: the caller only matches declared names).
-    static func systemdAssignments(_ bytes: [UInt8]) -> [Assignment] {
+    /// systemd's EnvironmentFile= reader, replayed state by state from parse_env_file_internal
+    /// and load_env_file_push (src/basic/env-file.c, checked line by line against v252.39 and
+    /// main after v257): lines end at LF or CR (NEWLINE "\n\r"); in PRE_KEY whitespace is
+    /// skipped and `#` or `;` begins a comment; a name runs to `=` (a line end first drops
+    /// it); whitespace after `=` is skipped; quotes count only where a value (or the rest of one
+    /// after a closing quote) begins; unquoted, a backslash escapes the next byte and before a
+    /// line end joins the next line; in double quotes `\"` `\\` `\`` `\$` lose the backslash,
+    /// a backslash-LF vanishes and any other escape keeps it; an unquoted value's trailing
+    /// whitespace is dropped, except what an escape put there (last_value_whitespace); a
+    /// comment's backslash escapes the next byte, which before 254 stays in the comment even if
+    /// it is a line end. Every name and value pushed must be valid UTF-8 without
+    /// non-characters (utf8_is_valid), or systemd refuses the whole file, as it does one with a
+    /// NUL byte (read_full_file): then nil. Names are kept as written (invalid ones included:
+    /// the caller only matches declared names). Lines are counted at LF and at a CR not before
+    /// an LF, so an assignment on one line holds no line end but its last.
+    static func systemdAssignments(_ bytes: [UInt8], _ dialect: SystemdDialect) -> [Assignment]? {
         enum State { case preKey, key, preValue, value, valueEscape, single, double, doubleEscape, comment, commentEscape }
         func newline(_ c: UInt8) -> Bool { c == 10 || c == 13 }
         func whitespace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+        /// utf8_is_valid() as Swift's strict decoder sees it, less the non-characters.
+        func valid(_ text: [UInt8]) -> Bool {
+            guard let decoded = String(validating: text, as: UTF8.self) else { return false }
+            return !decoded.unicodeScalars.contains { (0xFDD0...0xFDEF).contains($0.value) || $0.value & 0xFFFE == 0xFFFE }
+        }
+        if bytes.contains(0) { return nil }
         var result: [Assignment] = []
         var state = State.preKey, key: [UInt8] = [], value: [UInt8] = [], line = 1, firstLine = 1
-        func push() {
+        var lastWhitespace: Int? = nil
+        func push(trim: Bool) -> Bool {
             while let last = key.last, whitespace(last) { key.removeLast() }
+            if trim, let cut = lastWhitespace { value.removeSubrange(cut...) }
+            defer { key = []; value = []; lastWhitespace = nil }
+            guard valid(key), valid(value) else { return false }
             result.append(Assignment(name: String(decoding: key, as: UTF8.self), value: value, firstLine: firstLine, lastLine: line))
-            key = []; value = []
+            return true
         }
-        for c in bytes {
-            if c == 0 { break }
+        for (index, c) in bytes.enumerated() {
             switch state {
             case .preKey:
                 if c == UInt8(ascii: "#") || c == UInt8(ascii: ";") { state = .comment }
                 else if !whitespace(c) { state = .key; key = [c]; value = []; firstLine = line }
             case .key:
                 if newline(c) { state = .preKey; key = [] }
-                else if c == UInt8(ascii: "=") { state = .preValue }
+                else if c == UInt8(ascii: "=") { state = .preValue; lastWhitespace = nil }
                 else { key.append(c) }
             case .preValue:
-                if newline(c) { push(); state = .preKey }
+                if newline(c) { state = .preKey; guard push(trim: false) else { return nil } }
                 else if c == 32 || c == 9 { }
                 else if c == 39 { state = .single }
                 else if c == 34 { state = .double }
                 else if c == 92 { state = .valueEscape }
                 else { state = .value; value.append(c) }
             case .value:
-                if newline(c) {
-                    while let last = value.last, last == 32 || last == 9 { value.removeLast() }
-                    push(); state = .preKey
-                } else if c == 92 { state = .valueEscape }
-                else { value.append(c) }
+                if newline(c) { state = .preKey; guard push(trim: true) else { return nil } }
+                else if c == 92 { state = .valueEscape; lastWhitespace = nil }
+                else {
+                    if c != 32 && c != 9 { lastWhitespace = nil } else if lastWhitespace == nil { lastWhitespace = value.count }
+                    value.append(c)
+                }
             case .valueEscape:
                 state = .value
                 if !newline(c) { value.append(c) }
@@ -721,12 +799,15 @@ struct EnvironmentMutationCase: FuzzCase {
             case .comment:
                 if c == 92 { state = .commentEscape } else if newline(c) { state = .preKey }
             case .commentEscape:
-                state = newline(c) ? .preKey : .comment
+                state = newline(c) && dialect == .since254 ? .preKey : .comment
             }
-            if newline(c) { line += 1 }
+            // (Inside quotes a CR is part of the value, for systemd and for hostcontract.)
+            let quoted = state == .single || state == .double || state == .doubleEscape
+            if c == 10 || (c == 13 && !quoted && (index + 1 == bytes.count || bytes[index + 1] != 10)) { line += 1 }
         }
         switch state {
-        case .preValue, .value, .valueEscape, .single, .double, .doubleEscape: push()
+        case .value: guard push(trim: true) else { return nil }
+        case .preValue, .valueEscape, .single, .double, .doubleEscape: guard push(trim: false) else { return nil }
         default: break
         }
         return result

@@ -59,8 +59,11 @@ public struct Inspector {
             }
             return input
         }
+        // The systemd of the root reads the file (an --env-file too: it stands in for the root's).
+        let dialect = Self.dialect(of: rootDirectory)
         if let environmentFile {
-            return withholdingKeys(Self.input(readHostFile(environmentFile), subject: environmentFile, onThisMachine: true))
+            return withholdingKeys(Self.input(
+                readHostFile(environmentFile), subject: environmentFile, onThisMachine: true, dialect: dialect))
         }
         guard let template = contract.environment?.file else {
             return EnvironmentInput(values: [:], origin: .none)
@@ -71,12 +74,12 @@ public struct Inspector {
                 values: [:], origin: .file(subject: template.source),
                 readError: "its path depends on a variable with no default")
         }
-        return withholdingKeys(Self.input(rootDirectory.contents(of: path), subject: path), path: path)
+        return withholdingKeys(Self.input(rootDirectory.contents(of: path), subject: path, dialect: dialect), path: path)
     }
 
     /// `input` with every value withheld when a `[[key]]` names its file (`path`, inside the
     /// root): every value in it may be key material. (A PEM file is withheld by
-    /// ``input(_:subject:onThisMachine:)``.)
+    /// ``input(_:subject:onThisMachine:dialect:)``.)
     func withholdingKeys(_ input: EnvironmentInput, path: String? = nil) -> EnvironmentInput {
         guard case .file(let subject, _) = input.origin, input.readError == nil else { return input }
         var input = input
@@ -129,58 +132,79 @@ public struct Inspector {
         if Self.isKeyLike(bytes) {
             return .failure(Unprovable(reason: "the environment file \(path), which systemd read, is a PEM file"))
         }
+        let file = EnvironmentFile(parsing: bytes, dialect: Self.dialect(of: rootDirectory))
+        if let refusal = file.refusal {
+            return .failure(Unprovable(reason: "the environment file \(path), which systemd read, is one it refuses now (line \(refusal.line))"))
+        }
         var unclean: [String: ClosedRange<Int>] = [:]
-        for (name, assignment) in EnvironmentFile(parsing: String(decoding: bytes, as: UTF8.self)).effectiveAssignments
+        for (name, assignment) in file.effectiveAssignments
         where !assignment.isClean && given[name] != nil {
             unclean[name] = assignment.line...max(assignment.line, assignment.endLine)
         }
         return .success(unclean)
     }
 
-    static func input(_ read: Result<[UInt8], HostError>, subject: String, onThisMachine: Bool = false) -> EnvironmentInput {
+    /// How the systemd installed in the root reads an environment file.
+    static func dialect(of rootDirectory: RootDirectory) -> EnvironmentFile.Dialect {
+        EnvironmentFile.Dialect(systemd: SystemdVersion.installed(in: rootDirectory))
+    }
+
+    /// The environment file as the systemd of `dialect` reads its bytes.
+    static func input(
+        _ read: Result<[UInt8], HostError>, subject: String, onThisMachine: Bool = false, dialect: EnvironmentFile.Dialect
+    ) -> EnvironmentInput {
         let origin = EnvironmentInput.Origin.file(subject: subject, onThisMachine: onThisMachine)
         switch read {
         case .failure(let error):
             return EnvironmentInput(values: [:], origin: origin, readError: error.description)
         case .success(let bytes):
-            let text = String(decoding: bytes, as: UTF8.self)
-            let file = EnvironmentFile(parsing: text)
-            var problems = file.problems.map {
-                EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
-            }
-            if let line = file.firstOmittedLine {
-                problems.append(EnvironmentInput.Problem(
-                    line: line, message: "and \(file.omittedProblems) more lines systemd ignores, from this line on (only the first \(EnvironmentFile.problemLimit) are listed)",
-                    severity: .warning))
-            }
-            var unclean: [String: ClosedRange<Int>] = [:]
-            for (name, assignment) in file.effectiveAssignments where !assignment.isClean {
-                unclean[name] = assignment.line...max(assignment.line, assignment.endLine)
-            }
-            // A value a trailing backslash joined to the lines after it is a problem of its own
-            // (no syntax error to systemd); named by variable and lines, never shown.
-            let joined = file.assignments.filter { $0.isContinued && $0.endLine > $0.line }
-            for assignment in joined.prefix(EnvironmentFile.problemLimit) {
-                let lines = "lines \(assignment.line)-\(assignment.endLine)"
-                problems.append(EnvironmentInput.Problem(
-                    line: assignment.line,
-                    message: "the value of \(assignment.name) runs over \(lines): a trailing backslash joins them, and systemd takes them as one value (not shown); remove the backslash",
-                    severity: .warning))
-            }
-            if joined.count > EnvironmentFile.problemLimit {
-                let first = joined[EnvironmentFile.problemLimit]
-                problems.append(EnvironmentInput.Problem(
-                    line: first.line,
-                    message: "and \(joined.count - EnvironmentFile.problemLimit) more values that run over several lines, from this line on",
-                    severity: .warning))
-            }
-            problems.sort { $0.line < $1.line }
-            var input = EnvironmentInput(values: file.values, origin: origin, problems: problems, unclean: unclean)
+            var input = input(EnvironmentFile(parsing: bytes, dialect: dialect), origin: origin)
             if isKeyLike(bytes) {
                 input.withheldSource = "\(subject) is a PEM file (it begins with -----BEGIN), so every value in it may be key material"
             }
             return input
         }
+    }
+
+    /// What `file` gives: its values, and its problems as findings. A file systemd refuses
+    /// (invalid UTF-8, a NUL byte) gives no value, as systemd takes none, and one error at the
+    /// line of the first byte refused.
+    static func input(_ file: EnvironmentFile, origin: EnvironmentInput.Origin) -> EnvironmentInput {
+        if let refusal = file.refusal {
+            return EnvironmentInput(
+                values: [:], origin: origin, problems: [.init(line: refusal.line, message: refusal.message, severity: .error)])
+        }
+        var problems = file.problems.map {
+            EnvironmentInput.Problem(line: $0.line, message: $0.message, severity: $0.swallowsRest ? .error : .warning)
+        }
+        if let line = file.firstOmittedLine {
+            problems.append(EnvironmentInput.Problem(
+                line: line, message: "and \(file.omittedProblems) more lines systemd ignores, from this line on (only the first \(EnvironmentFile.problemLimit) are listed)",
+                severity: .warning))
+        }
+        var unclean: [String: ClosedRange<Int>] = [:]
+        for (name, assignment) in file.effectiveAssignments where !assignment.isClean {
+            unclean[name] = assignment.line...max(assignment.line, assignment.endLine)
+        }
+        // A value a trailing backslash joined to the lines after it is a problem of its own
+        // (no syntax error to systemd); named by variable and lines, never shown.
+        let joined = file.assignments.filter { $0.isContinued && $0.endLine > $0.line }
+        for assignment in joined.prefix(EnvironmentFile.problemLimit) {
+            let lines = "lines \(assignment.line)-\(assignment.endLine)"
+            problems.append(EnvironmentInput.Problem(
+                line: assignment.line,
+                message: "the value of \(assignment.name) runs over \(lines): a trailing backslash joins them, and systemd takes them as one value (not shown); remove the backslash",
+                severity: .warning))
+        }
+        if joined.count > EnvironmentFile.problemLimit {
+            let first = joined[EnvironmentFile.problemLimit]
+            problems.append(EnvironmentInput.Problem(
+                line: first.line,
+                message: "and \(joined.count - EnvironmentFile.problemLimit) more values that run over several lines, from this line on",
+                severity: .warning))
+        }
+        problems.sort { $0.line < $1.line }
+        return EnvironmentInput(values: file.values, origin: origin, problems: problems, unclean: unclean)
     }
 }
 

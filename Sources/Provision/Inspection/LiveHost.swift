@@ -50,11 +50,19 @@ public final class LiveHost: ObservedHost {
     public func lines(of path: String) -> Result<[Substring], ObservationError> {
         switch root.contents(of: path) {
         case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
-        case .success(let bytes):
-            let text = String(decoding: bytes, as: UTF8.self)
-            return .success(text.split(separator: "\n", omittingEmptySubsequences: false).map {
-                $0.hasSuffix("\r") ? $0.dropLast() : $0
-            })
+        case .success(let bytes): return .success(Self.lines(bytes))
+        }
+    }
+
+    /// The lines of a file as `grep -n` numbers them: split at each LF byte (on bytes: in a
+    /// Swift string CR LF is one Character, which a split at "\n" passes over), a CR before
+    /// the LF dropped, nothing after a final LF (an empty file has no line). Invalid UTF-8
+    /// becomes U+FFFD within its line.
+    static func lines(_ bytes: [UInt8]) -> [Substring] {
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if bytes.isEmpty || bytes.last == 0x0A { lines.removeLast() }
+        return lines.map { line in
+            Substring(String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self))
         }
     }
 
