@@ -44,9 +44,12 @@ public struct UnitDefinition: Sendable {
     /// The syntax diagnostics of every file read.
     public var diagnostics: [UnitFileDiagnostic] { files.flatMap(\.diagnostics) }
 
-    /// The specifier resolver for this unit.
+    /// The specifier resolver for this unit. systemd resolves specifiers while it parses, against
+    /// the name the unit is being loaded under, which is the first name anything referred to it
+    /// by (an alias too: `%n` in `foo.service` loaded through `bar.service` is `bar.service`).
+    /// This resolves against the requested name.
     public var specifiers: UnitSpecifiers? {
-        id.map { UnitSpecifiers(unit: $0, fragmentRealPath: fragmentRealPath, systemValues: systemValues) }
+        UnitName(requested).map { UnitSpecifiers(unit: $0, fragmentRealPath: fragmentRealPath, systemValues: systemValues) }
     }
 
     /// The merged value of `key` in `section`: for a last-wins setting at most one item, for a
@@ -98,20 +101,33 @@ public struct UnitDefinition: Sendable {
                 }
                 return resolution
             }
+            func item(_ resolution: UnitSpecifiers.Resolution) -> UnitValue? {
+                var text = resolution.text
+                if setting.isPathList {
+                    var prefix = ""
+                    var rest = Substring(text)
+                    if rest.hasPrefix("-") { prefix += "-"; rest = rest.dropFirst() }
+                    if setting.key != "EnvironmentFile", rest.hasPrefix("+") { prefix += "+"; rest = rest.dropFirst() }
+                    guard rest.hasPrefix("/") else {
+                        problem("\(setting.key)= path is not absolute, ignoring: \(resolution.text)")
+                        return nil
+                    }
+                    text = prefix + UnitPath.simplify(String(rest))
+                }
+                return UnitValue(text: text, unresolvedSpecifiers: resolution.unresolved, assignment: assignment)
+            }
             var added: [UnitValue] = []
             switch setting.items {
             case .whole:
-                if let resolution = resolved(assignment.value) {
-                    added = [UnitValue(text: resolution.text, unresolvedSpecifiers: resolution.unresolved, assignment: assignment)]
+                if let resolution = resolved(assignment.value), let value = item(resolution) {
+                    added = [value]
                 }
             case .words(let options):
                 do {
                     let split = try UnitWords.splitKeepingInvalidEscapes(assignment.value, options: options)
                     if split.escapesKept { problem("Ignoring unknown escape sequences: \"\(assignment.value)\"") }
                     for word in split.words {
-                        if let resolution = resolved(word) {
-                            added.append(UnitValue(text: resolution.text, unresolvedSpecifiers: resolution.unresolved, assignment: assignment))
-                        }
+                        if let resolution = resolved(word), let value = item(resolution) { added.append(value) }
                     }
                 } catch {
                     problem("Invalid syntax, ignoring: \(assignment.value)")
@@ -179,5 +195,39 @@ public struct UnitDefinition: Sendable {
             if let fatal = evaluation.fatal, loadState == .loaded { loadState = .badSetting(fatal.description) }
         }
         problems.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        if type == .service, loadState == .loaded, let refusal = serviceRefusal() {
+            loadState = .badSetting(refusal)
+        }
+    }
+
+    /// `service_verify()` (src/core/service.c): the combinations of settings the manager refuses
+    /// to load a service with. Type= defaults to `dbus` with BusName=, `simple` with ExecStart=,
+    /// else `oneshot`.
+    func serviceRefusal() -> String? {
+        let starts = commands("Service", "ExecStart"), stops = commands("Service", "ExecStop")
+        let successAction = effective("Unit", "SuccessAction").last.map { $0.text != "none" } ?? false
+        let busName = !effective("Service", "BusName").isEmpty
+        let type = effective("Service", "Type").last?.text ?? (busName ? "dbus" : starts.isEmpty ? "oneshot" : "simple")
+        let remain = effective("Service", "RemainAfterExit").last.map { ["1", "yes", "y", "true", "t", "on"].contains($0.text.lowercased()) } ?? false
+        let restart = effective("Service", "Restart").last?.text ?? "no"
+        if starts.isEmpty && stops.isEmpty && !successAction {
+            return "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing."
+        }
+        if type != "oneshot" && starts.isEmpty {
+            return "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        }
+        if !remain && starts.isEmpty && !successAction {
+            return "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
+        }
+        if type != "oneshot" && starts.count > 1 {
+            return "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        }
+        if type == "oneshot" && ["always", "on-success"].contains(restart) {
+            return "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+        }
+        if type == "dbus" && !busName {
+            return "Service is of type D-Bus but no D-Bus service name has been specified. Refusing."
+        }
+        return nil
     }
 }

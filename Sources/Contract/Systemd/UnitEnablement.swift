@@ -29,8 +29,16 @@ public final class UnitEnablement {
         public var description: String { message }
     }
 
-    public init(listing: any UnitDirectoryListing, searchPath: UnitSearchPath = .debian12) {
+    /// Whether this answers as `systemctl --root=DIR` (true) or as plain `systemctl` on the live
+    /// system. They differ in one place: under --root, systemd 252 looks for the target of a unit
+    /// link inside the root twice over (`null_or_empty_path_with_root()` prefixes the root to a
+    /// path that has it already), so only a link to `/dev/null` itself masks, not a link to an
+    /// empty file.
+    public let underRoot: Bool
+
+    public init(listing: any UnitDirectoryListing, searchPath: UnitSearchPath = .debian12, underRoot: Bool = true) {
         self.searchPath = searchPath
+        self.underRoot = underRoot
         fileSystem = UnitFileSystem(listing)
     }
 
@@ -62,7 +70,28 @@ public final class UnitEnablement {
     /// The state of `name`.
     public func state(of name: String) -> Result<UnitFileState, Failure> {
         guard let unitName = UnitName(name) else { return .failure(Failure(message: "invalid unit name '\(name)'")) }
+        // Debian's systemctl first asks whether a native unit exists, for its SysV compatibility
+        // (`enable_sysv_units()` → `unit_file_exists()`): without generator directories, without
+        // reading files, and stopping at links in /etc/systemd/system and /run/systemd/system.
+        // An error there other than "not found" or such a link fails is-enabled.
+        if unitName.type == .service {
+            infos = [:]
+            directories = searchPath.directories.filter { !searchPath.isGenerator($0) }
+            loading = false
+            defer {
+                directories = searchPath.directories
+                loading = true
+            }
+            do {
+                _ = try traverse(Info(name: unitName.text))
+            } catch {
+                if case .failed(let message) = error, message != Self.configLink {
+                    return .failure(Failure(message: "\(name): \(message)"))
+                }
+            }
+        }
         let info: Info
+        infos = [:]
         do {
             info = try traverse(Info(name: unitName.text))
         } catch {
@@ -88,6 +117,13 @@ public final class UnitEnablement {
     // MARK: - Finding the unit file
 
     private var infos: [String: Info] = [:]
+    /// The search path of the pass under way (the SysV check leaves the generator directories out).
+    private lazy var directories = searchPath.directories
+    /// Whether unit files are read (`SEARCH_LOAD`); the SysV check only looks at them, and then
+    /// does not follow links that sit in /etc/systemd/system or /run/systemd/system.
+    private var loading = true
+    static let configLink = "link in a configuration directory"
+
 
     private func info(named name: String) -> Info {
         if let existing = infos[name] { return existing }
@@ -105,6 +141,11 @@ public final class UnitEnablement {
         while current.mode == .alias || current.mode == .linked {
             hops += 1
             if hops > 64 { throw .failed("too many levels of symbolic links") }
+            if !loading, let path = current.path,
+                [searchPath.persistentConfig, searchPath.runtimeConfig].contains(UnitPath.directory(of: path))
+            {
+                throw .failed(Self.configLink)
+            }
             guard let target = current.target else { throw .failed("invalid link") }
             let targetName = UnitPath.lastComponent(target)
             if current.mode == .linked || targetName == current.name {
@@ -152,7 +193,7 @@ public final class UnitEnablement {
         if name.form == .instance, let template = name.template { candidates.append(template.text) }
         var found = false
         search: for candidate in candidates {
-            for directory in searchPath.directories {
+            for directory in directories {
                 let path = directory + "/" + candidate
                 do {
                     try loadOrReadLink(info, path: path, dropIn: false)
@@ -165,19 +206,19 @@ public final class UnitEnablement {
             }
         }
         guard found else { throw .notFound }
-        if info.mode == .masked { return }
-        var directories: [String] = []
+        if info.mode == .masked || !loading { return }
+        var dropInDirectories: [String] = []
         for candidate in candidates {
-            for directory in searchPath.directories {
-                if let resolved = fileSystem.resolve(directory + "/" + candidate + ".d"), resolved.node == .directory,
-                    !directories.contains(resolved.path)
+            for directory in directories {
+                if let resolved = fileSystem.resolve(candidate + ".d", in: directory), resolved.node == .directory,
+                    !dropInDirectories.contains(resolved.path)
                 {
-                    directories.append(resolved.path)
+                    dropInDirectories.append(resolved.path)
                 }
             }
         }
         let search = UnitSearch(fileSystem: fileSystem, searchPath: searchPath)
-        for file in search.files(in: directories, suffix: ".conf") {
+        for file in search.files(in: dropInDirectories, suffix: ".conf") {
             try loadOrReadLink(info, path: file, dropIn: true)
         }
     }
@@ -215,7 +256,7 @@ public final class UnitEnablement {
                 info.mode = .masked
                 return
             }
-            try parse(info, path: path, bytes: bytes)
+            if loading { try parse(info, path: path, bytes: bytes) }
             info.mode = .regular
         }
     }
@@ -224,7 +265,7 @@ public final class UnitEnablement {
     private func readLink(_ info: Info, directory: String, name: String, target: String) throws(Problem) {
         let absolute = target.hasPrefix("/") ? target : directory + "/" + target
         guard let simplified = fileSystem.resolve(absolute, followLast: false)?.path else { throw .failed("too many levels of symbolic links") }
-        let inside = searchPath.directories.contains { UnitPath.isInside(simplified, $0) }
+        let inside = directories.contains { UnitPath.isInside(simplified, $0) }
         if inside {
             let targetName = UnitPath.lastComponent(simplified)
             if name == targetName { throw .failed("unit self-alias: \(name) → \(targetName)") }
@@ -236,6 +277,8 @@ public final class UnitEnablement {
         let masked: Bool
         if simplified == "/dev/null" {
             masked = true
+        } else if underRoot {
+            masked = false
         } else if let resolved = fileSystem.resolve(simplified), resolved.node != .missing {
             masked = resolved.path == "/dev/null" || resolved.node == .other
                 || (resolved.node == .file && fileSystem.contents(of: resolved.path)?.isEmpty == true)

@@ -33,6 +33,22 @@ final class UnitFileSystem {
         return bytes
     }
 
+    private var resolvedDirectories: [String: String?] = [:]
+
+    /// `directory/name` resolved, or nil without a look when `directory` has no entry `name`
+    /// (the common case for drop-in directories, asked for in every directory of the path).
+    func resolve(_ name: String, in directory: String) -> (path: String, node: Node)? {
+        let base: String?
+        if let cached = resolvedDirectories[directory] {
+            base = cached
+        } else {
+            base = resolve(directory).flatMap { $0.node == .directory ? $0.path : nil }
+            resolvedDirectories[directory] = base
+        }
+        guard let base, entry(name, in: base) != nil else { return nil }
+        return resolve(directory + "/" + name)
+    }
+
     /// `path` with its symbolic links resolved (the last one too unless `followLast` is false),
     /// and what it leads to; nil for a loop. A missing component ends the walk: the rest is
     /// appended as written (`CHASE_NONEXISTENT`).

@@ -68,13 +68,14 @@ public final class UnitSearch {
             if suffix == ".wants" { definition.wantsLinks = links } else { definition.requiresLinks = links }
         }
         if let fragment {
-            definition.fragmentPath = fragment
             guard let resolved = fileSystem.resolve(fragment),
                 resolved.path == "/dev/null" || (resolved.node != .missing && resolved.node != .directory)
             else {
-                definition.loadState = .error("failed to open \(fragment)")
+                // systemd gives up before it records the file: the unit is not found.
+                definition.problems.append(UnitFileDiagnostic(file: fragment, line: 0, kind: .invalidValue, message: "Failed to open \(fragment)"))
                 return definition
             }
+            definition.fragmentPath = fragment
             definition.fragmentRealPath = resolved.path
             if isMask(resolved) {
                 definition.loadState = .masked
@@ -91,6 +92,8 @@ public final class UnitSearch {
                 return definition
             }
         }
+        if fragment == nil && id.type.needsUnitFile { return definition }
+        if fragment == nil { definition.loadState = .loaded }
         for path in definition.dropInPaths {
             guard let resolved = fileSystem.resolve(path), resolved.node == .file || resolved.node == .other,
                 !isMask(resolved), let bytes = fileSystem.contents(of: resolved.path)
@@ -237,25 +240,34 @@ public final class UnitSearch {
     /// `unit_file_find_dropin_paths()`: the existing drop-in directories, resolved, in order.
     func dropInDirectories(for names: [String], type: UnitType, suffix: String) -> [String] {
         var directories: [String] = []
-        for name in names {
-            for directory in searchPath.directories { findDirectories(directory, name, suffix, &directories) }
+        func add(_ name: String, _ directory: String) {
+            if let resolved = fileSystem.resolve(name + suffix, in: directory), resolved.node == .directory, !directories.contains(resolved.path) {
+                directories.append(resolved.path)
+            }
         }
-        for directory in searchPath.directories { findDirectories(directory, type.rawValue, suffix, &directories) }
+        for name in names {
+            let candidates = Self.dropInNames(name)
+            for directory in searchPath.directories {
+                for candidate in candidates { add(candidate, directory) }
+            }
+        }
+        for directory in searchPath.directories { add(type.rawValue, directory) }
         return directories
     }
 
-    private func findDirectories(_ directory: String, _ name: String, _ suffix: String, _ found: inout [String]) {
-        if let resolved = fileSystem.resolve(directory + "/" + name + suffix), resolved.node == .directory, !found.contains(resolved.path) {
-            found.append(resolved.path)
-        }
-        guard let unitName = UnitName(name) else { return }
+    /// The names whose drop-in directories apply to `name`, in the order `unit_file_find_dirs()`
+    /// visits them in each directory: the name, its template, then each shorter dash prefix
+    /// (`foo-bar-baz.service`: `foo-bar-.service`, `foo-.service`), each with its own template.
+    static func dropInNames(_ name: String) -> [String] {
+        var names = [name]
+        guard let unitName = UnitName(name) else { return names }
         if unitName.form == .instance, let template = unitName.template {
-            findDirectories(directory, template.text, suffix, &found)
+            names += dropInNames(template.text)
         }
         var prefix = Array(unitName.prefix.utf8)
         var chopped = false
         while true {
-            guard let dash = prefix.lastIndex(of: UInt8(ascii: "-")), dash > 0 else { return }
+            guard let dash = prefix.lastIndex(of: UInt8(ascii: "-")), dash > 0 else { return names }
             if dash + 1 < prefix.count || chopped {
                 prefix = Array(prefix[...dash])
                 break
@@ -266,8 +278,8 @@ public final class UnitSearch {
         let prefixText = String(decoding: prefix, as: UTF8.self)
         guard UnitName.isValidPrefix(prefixText),
             let built = UnitName.build(prefix: prefixText, instance: unitName.form == .instance ? unitName.instance : nil, type: unitName.type)
-        else { return }
-        findDirectories(directory, built.text, suffix, &found)
+        else { return names }
+        return names + dropInNames(built.text)
     }
 
     /// `conf_files_list_strv()` without type checks: the files with `suffix` in `directories`,

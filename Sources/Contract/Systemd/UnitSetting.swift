@@ -59,6 +59,14 @@ public struct UnitSetting: Hashable, Sendable {
         self.resetGroup = resetGroup
     }
 
+    /// Whether each item is an absolute path, after a `-` (ignore if missing) and, for the
+    /// namespace paths, a `+` (inside RootDirectory=): systemd simplifies it (`path_simplify`:
+    /// `//` and `/./` collapsed, a trailing `/` dropped) and ignores an item that is not absolute.
+    public var isPathList: Bool {
+        Self.execSections.contains(section)
+            && ["EnvironmentFile", "ReadWritePaths", "ReadOnlyPaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths"].contains(key)
+    }
+
     /// The sections that hold the execution, cgroup and kill settings.
     static let execSections = ["Service", "Socket", "Mount", "Swap"]
     static let cgroupSections = ["Service", "Socket", "Mount", "Swap", "Slice", "Scope"]

@@ -14,6 +14,11 @@ public enum UnitType: String, CaseIterable, Sendable {
         return ["Unit", own, "Install"]
     }
 
+    /// Whether the manager needs a unit file to load a unit of this type (`fragment_required` in
+    /// each type's load function); devices, slices and scopes exist without one, and mounts and
+    /// swaps may when /proc/self/mountinfo or /proc/swaps has them.
+    public var needsUnitFile: Bool { ![.device, .slice, .scope, .mount, .swap].contains(self) }
+
     /// Whether a symbolic link may give a unit of this type another name.
     public var mayAlias: Bool { [.service, .socket, .target, .device, .timer, .path].contains(self) }
 
