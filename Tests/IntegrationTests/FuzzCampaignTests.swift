@@ -7,7 +7,7 @@ import Testing
 /// each run under `timeout -s KILL`. Every run must
 /// - end by itself within the bound (`HOSTCONTRACT_FUZZ_TIMEOUT`, 20 s; runs take ~0.1 s),
 /// - not die by a signal, and exit with a code its command documents (lint 0/2, tmpfiles 0/1/2,
-///   check and provision 0/1/2, gate 0 from `/bin/true` or 78),
+///   check 0/1/2/3, provision 0/1/2, gate 0 from `/bin/true` or 78),
 /// - on exit 2, name a `FILE:LINE:` on standard error,
 /// - and show no canary (planted secret values and key contents) on stdout, stderr or in an
 ///   `--output` file, in any format.
@@ -506,11 +506,11 @@ struct ContractMutationCase: FuzzCase {
         switch index % 6 {
         case 0, 1:
             runs.append(FuzzRun(arguments: ["check", contractPath, "--root", root, "--allow-untrusted-contract", "--format", format],
-                                allowedStatus: [0, 1, 2], diagnosedFile: contractPath))
+                                allowedStatus: [0, 1, 2, 3], diagnosedFile: contractPath))
         case 2:
             runs.append(FuzzRun(arguments: ["check", contractPath, "--root", root, "--allow-untrusted-contract", "--env-file", env,
                                             "--format", format, "--output", output],
-                                allowedStatus: [0, 1, 2], diagnosedFile: contractPath, outputFile: output))
+                                allowedStatus: [0, 1, 2, 3], diagnosedFile: contractPath, outputFile: output))
         case 3:
             runs.append(FuzzRun(arguments: ["provision", contractPath, "--root", root, "--allow-untrusted-contract", "--dry-run",
                                             "--format", index % 12 == 3 ? "json" : "text"],
@@ -664,19 +664,19 @@ struct EnvironmentMutationCase: FuzzCase {
         let base = ["--root", root, "--allow-untrusted-contract"]
         switch index % 6 {
         case 0, 1:
-            runs = [FuzzRun(arguments: ["check", contract] + base + ["--env-file", envPath, "--format", format], allowedStatus: [0, 1, 2]),
+            runs = [FuzzRun(arguments: ["check", contract] + base + ["--env-file", envPath, "--format", format], allowedStatus: [0, 1, 2, 3]),
                     FuzzRun(arguments: ["check", contract] + base + ["--format", formats[(index + 2) % 5], "--output", output],
-                            allowedStatus: [0, 1, 2], outputFile: output)]
+                            allowedStatus: [0, 1, 2, 3], outputFile: output)]
         case 2, 3:
             runs = [FuzzRun(arguments: ["check", contract] + base + ["--env-file", envPath, "--format", format, "--output", output],
-                            allowedStatus: [0, 1, 2], outputFile: output),
+                            allowedStatus: [0, 1, 2, 3], outputFile: output),
                     FuzzRun(arguments: ["provision", contract] + base + ["--env-file", envPath, "--dry-run", "--format", index % 2 == 0 ? "json" : "text"],
                             allowedStatus: [0, 1, 2])]
         case 4:
-            runs = [FuzzRun(arguments: ["check", contract] + base + ["--format", format], allowedStatus: [0, 1, 2]),
+            runs = [FuzzRun(arguments: ["check", contract] + base + ["--format", format], allowedStatus: [0, 1, 2, 3]),
                     FuzzRun(arguments: ["tmpfiles", contract, "--env-file", envPath], allowedStatus: [0, 1, 2])]
         default:
-            runs = [FuzzRun(arguments: ["check", contract] + base + ["--env-file", envPath, "--format", format], allowedStatus: [0, 1, 2]),
+            runs = [FuzzRun(arguments: ["check", contract] + base + ["--env-file", envPath, "--format", format], allowedStatus: [0, 1, 2, 3]),
                     FuzzRun(arguments: ["gate", contract] + base + ["--", "/bin/true"], allowedStatus: [0, 78],
                             environment: serviceEnvironment(bytes), alsoAllowed: Self.gateAllowed(bytes))]
         }
@@ -877,10 +877,10 @@ struct NginxMutationCase: FuzzCase {
         let output = worker.scratch.path + "/report"
         let formats = ["text", "json", "junit", "sarif", "prometheus"]
         let base = ["--root", root, "--allow-untrusted-contract"]
-        var runs = [FuzzRun(arguments: ["check", contract] + base + ["--format", formats[index % 5]], allowedStatus: [0, 1, 2])]
+        var runs = [FuzzRun(arguments: ["check", contract] + base + ["--format", formats[index % 5]], allowedStatus: [0, 1, 2, 3])]
         if index % 2 == 0 {
             runs.append(FuzzRun(arguments: ["check", contract] + base + ["--only", "nginx", "--format", formats[(index / 2) % 5], "--output", output],
-                                allowedStatus: [0, 1, 2], outputFile: output))
+                                allowedStatus: [0, 1, 2, 3], outputFile: output))
         } else {
             let file = edm ? try Array(Data(contentsOf: URL(fileURLWithPath: worker.edm.at("/etc/edm-annotator/edm.env")))) : worker.originalEnvironment
             runs.append(FuzzRun(arguments: ["gate", contract] + base + ["--", "/bin/true"], allowedStatus: [0, 78],

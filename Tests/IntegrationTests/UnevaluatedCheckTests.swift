@@ -111,4 +111,33 @@ struct UnevaluatedCheckTests {
         let errors = text.split(separator: "\n").filter { $0.hasPrefix("hostcontract_checks{") && $0.contains("status=\"error\"") }
         #expect(errors.reduce(0) { $0 + Int($1.split(separator: " ").last!)! } == 3)
     }
+
+    /// An environment file that exists but only root may read: the file and every variable
+    /// read from it could not be evaluated (exit 3), not "required but not set" (exit 1).
+    @Test func anEnvironmentFileNobodyCanReadIsNotAViolation() throws {
+        let root = try PrivateCornerRoot()
+        let contract = root.directory.write("env.toml", """
+            contract = "env"
+            schema = 1
+
+            [environment]
+            file = "/srv/open/app.env"
+
+            [[variable]]
+            name = "LEVEL"
+            required = true
+            one_of = ["info", "debug"]
+            """)
+        let arguments = ["check", contract, "--root", root.path, "--format", "json"]
+        #expect(try run(hostcontractExecutable, arguments).status == 0)
+        let outcome = try hostcontractAsNobody(arguments)
+        #expect(outcome.status == 3, "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        #expect(report.failures.isEmpty, "\(report.failures)")
+        #expect(unevaluated(report) == ["environment /srv/open/app.env readable", "variable LEVEL required", "variable LEVEL one_of"])
+        // Missing is still a violation, with its fix.
+        try FileManager.default.removeItem(atPath: root.at("/srv/open/app.env"))
+        let missing = try hostcontractAsNobody(arguments)
+        #expect(missing.status == 1, "\(missing.all)")
+    }
 }

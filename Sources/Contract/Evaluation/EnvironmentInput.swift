@@ -26,6 +26,10 @@ public struct EnvironmentInput: Sendable {
     public var origin: Origin
     /// Why the file could not be read, if it could not.
     public var readError: String?
+    /// Whether ``readError`` is that this user may not read the file, or an I/O error: the
+    /// checks that need it could not be evaluated (a missing file, a FIFO or a directory in
+    /// its place are violations).
+    public var readErrorIsInaccessible = false
     public var problems: [Problem]
     /// The variables whose value is not provably what its line says (the assignment took in
     /// other lines through a trailing backslash or an open quote, or a problem was reported on

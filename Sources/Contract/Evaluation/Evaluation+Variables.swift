@@ -5,6 +5,22 @@ extension Evaluation {
         let name = entry.name
         let found = recorder.skipReason == nil ? environment.lookup(name) : nil
         let setting = settingAdvice(name)
+        let checks = ["equals", "one_of", "forbid", "pattern", "min_length", "path", "inside", "exists", "key_id_in"]
+        let present: [String: Bool] = [
+            "equals": entry.equals != nil, "one_of": entry.oneOf != nil, "forbid": !entry.forbid.isEmpty,
+            "pattern": entry.pattern != nil, "min_length": entry.minLength != nil, "path": entry.path,
+            "inside": entry.inside != nil, "exists": entry.exists != nil, "key_id_in": entry.keyIDIn != nil,
+        ]
+
+        // The file exists but this user cannot read it: nothing about its variables is known.
+        if recorder.skipReason == nil, case .file(let subject, _) = input.origin, let error = input.readError,
+            input.readErrorIsInaccessible
+        {
+            for check in (entry.required ? ["required"] : []) + checks.filter({ present[$0] == true }) {
+                recorder.cannotEvaluate(check, key: check, "\(name) cannot be evaluated: the environment file \(subject) cannot be read (\(error))")
+            }
+            return recorder.results
+        }
 
         if entry.required {
             let aliasSet = environment.aliases(of: name).first { environment.given[$0] != nil }
@@ -22,12 +38,6 @@ extension Evaluation {
         func shown(_ value: String) -> String { printable ? "'\(value)'" : withheldValue(of: name) }
         func raw(_ value: String) -> String? { printable ? value : nil }
 
-        let checks = ["equals", "one_of", "forbid", "pattern", "min_length", "path", "inside", "exists", "key_id_in"]
-        let present: [String: Bool] = [
-            "equals": entry.equals != nil, "one_of": entry.oneOf != nil, "forbid": !entry.forbid.isEmpty,
-            "pattern": entry.pattern != nil, "min_length": entry.minLength != nil, "path": entry.path,
-            "inside": entry.inside != nil, "exists": entry.exists != nil, "key_id_in": entry.keyIDIn != nil,
-        ]
         guard let (value, _) = found else {
             for check in checks where present[check] == true {
                 recorder.skip(check, key: check, "\(name) is not set")
@@ -190,10 +200,13 @@ extension Evaluation {
         let line = contract.environment?.line
         var results: [CheckResult] = []
         if let error = input.readError {
+            // Missing (or not a regular file) is a violation with its fix; unreadable to this user
+            // (permission denied, an I/O error) means the check could not be evaluated.
+            let inaccessible = input.readErrorIsInaccessible
             results.append(CheckResult(
-                kind: .environment, subject: subject, check: "readable", status: .fail,
+                kind: .environment, subject: subject, check: "readable", status: inaccessible ? .error : .fail,
                 message: "environment file \(subject) cannot be read: \(error)", expected: "readable", actual: error,
-                fix: "create \(target)", line: line))
+                fix: inaccessible ? nil : "create \(target)", line: line))
             return results
         }
         results.append(CheckResult(

@@ -156,7 +156,9 @@ public struct Inspector {
         let origin = EnvironmentInput.Origin.file(subject: subject, onThisMachine: onThisMachine)
         switch read {
         case .failure(let error):
-            return EnvironmentInput(values: [:], origin: origin, readError: error.description)
+            var input = EnvironmentInput(values: [:], origin: origin, readError: error.description)
+            input.readErrorIsInaccessible = error.isPermissionDenied || error.isInputOutputError
+            return input
         case .success(let bytes):
             var input = input(EnvironmentFile(parsing: bytes, dialect: dialect), origin: origin)
             if isKeyLike(bytes) {
