@@ -12,7 +12,7 @@ extension Evaluation {
                     check, key: entry.allow.contains(right) ? "allow" : "deny",
                     "user \(entry.principal) does not exist in \(host.accountOrigin)",
                     expected: entry.allow.contains(right) ? "granted" : "denied", actual: "no such user",
-                    fix: accountCommand("useradd", "--system", entry.principal))
+                    fix: userCreation(entry.principal))
             }
             if entry.via != nil { recorder.skip("via", key: "via", "user \(entry.principal) does not exist") }
             return recorder.results
@@ -22,7 +22,7 @@ extension Evaluation {
         var grants: [(String, AccessDecision)] = []
         for (right, check) in wanted {
             let allowed = entry.allow.contains(right)
-            let verdict = self.verdict(right, principal, trace)
+            let verdict = self.verdict(right, principal, trace, via: allowed ? entry.via : nil)
             let verb = Self.verb(right, trace.target)
             let key = allowed ? "allow" : "deny"
             if allowed {
@@ -39,7 +39,7 @@ extension Evaluation {
                     pass: "\(principal.name) cannot \(verb) \(path): \(verdict.explanation)",
                     fail: "\(principal.name) can \(verb) \(path): \(verdict.explanation)",
                     expected: "denied", actual: verdict.granted ? "granted" : "denied",
-                    fix: verdict.denyFix)
+                    fix: verdict.granted ? trace.target.flatMap { denyFix(right, principal, $0) } : nil)
             }
         }
         if let via = entry.via {
@@ -53,40 +53,39 @@ extension Evaluation {
                     fail: astray.map { "\($0.0) is granted through \($0.1.grant?.rawValue ?? "capability"), not \(via.rawValue)" }
                         .joined(separator: "; "),
                     expected: via.rawValue, actual: Set(grants.compactMap { $0.1.grant?.rawValue }).sorted().joined(separator: ", "),
-                    fix: astray.first.map { viaFix($0.1, path: path, principal: principal) } ?? nil)
+                    fix: astray.isEmpty ? nil : trace.target.flatMap { viaFix(entry.allow, principal, $0, via: via) })
             }
         }
         return recorder.results
     }
 
-    /// The decision for one right, the directories on the way included, in words.
+    /// The decision for one right, the directories on the way included, in words, and (when it
+    /// is not granted) the fix that grants it through `via`.
     struct Verdict {
         var granted: Bool
         var explanation: String
         var decision: AccessDecision?
         var grantFix: String?
-        var denyFix: String?
     }
 
-    func verdict(_ right: AccessRights, _ principal: Principal, _ trace: AccessTrace) -> Verdict {
+    func verdict(_ right: AccessRights, _ principal: Principal, _ trace: AccessTrace, via: AccessEntry.Grant? = nil) -> Verdict {
         for directory in trace.searched {
             let decision = AccessDecision.decide(.execute, for: principal, on: directory)
             if !decision.granted {
                 return Verdict(
                     granted: false,
                     explanation: "cannot search \(directory.path): \(explain(decision, principal, directory))",
-                    decision: decision, grantFix: grantFix(.execute, principal, directory), denyFix: nil)
+                    decision: decision, grantFix: grantFix(.execute, principal, directory, via: nil))
             }
         }
         guard let target = trace.target else {
             let reason = trace.failure.map { "\($0.path): \($0.reason)" } ?? "cannot be looked up"
-            return Verdict(granted: false, explanation: reason, decision: nil, grantFix: nil, denyFix: nil)
+            return Verdict(granted: false, explanation: reason, decision: nil, grantFix: nil)
         }
         let decision = AccessDecision.decide(right, for: principal, on: target)
         return Verdict(
             granted: decision.granted, explanation: explain(decision, principal, target), decision: decision,
-            grantFix: decision.granted ? nil : grantFix(right, principal, target),
-            denyFix: decision.granted ? denyFix(right, decision, principal, target) : nil)
+            grantFix: decision.granted ? nil : grantFix(right, principal, target, via: via))
     }
 
     static func verb(_ right: AccessRights, _ target: AccessNode?) -> String {
@@ -140,54 +139,6 @@ extension Evaluation {
         }
     }
 
-    func aclQualifier(user id: UInt32) -> String { host.rootDirectory == nil ? userName(id) : String(id) }
-
-    /// How to grant a missing right: join the owning group where it would grant, else a named entry.
-    func grantFix(_ right: AccessRights, _ principal: Principal, _ node: AccessNode) -> String? {
-        let letter = right.description.replacing("-", with: "")
-        let target = host.operatorPath(node.path)
-        if let group = node.list.rights(of: .owningGroup), group.intersection(node.list.mask ?? group).contains(right),
-            !principal.groupIDs.contains(node.facts.groupID)
-        {
-            return accountCommand("usermod", "-aG", groupName(node.facts.groupID), principal.name)
-        }
-        if principal.userID == node.facts.userID { return ShellWords.command("chmod", "u+" + letter, target) }
-        // In the owning group already, and no named entry of theirs decides: the group bits lack it.
-        if principal.groupIDs.contains(node.facts.groupID), node.list.rights(of: .user(principal.userID)) == nil,
-            node.list.mask.map({ $0.contains(right) }) ?? true
-        {
-            return ShellWords.command("chmod", "g+" + letter, target)
-        }
-        return ShellWords.command("setfacl", "-m", "u:\(aclQualifier(user: principal.userID)):\(letter)", target)
-    }
-
-    /// How to withdraw a right that must be denied, by the entry that grants it.
-    func denyFix(_ right: AccessRights, _ decision: AccessDecision, _ principal: Principal, _ node: AccessNode) -> String? {
-        let letter = right.description.replacing("-", with: "")
-        let target = host.operatorPath(node.path)
-        switch decision.decider {
-        case .other: return ShellWords.command("chmod", "o-" + letter, target)
-        case .group(let entries, _):
-            if case .owningGroup = entries.first?.tag { return ShellWords.command("chmod", "g-" + letter, target) }
-            if case .group(let id) = entries.first?.tag {
-                return "remove \(principal.name) from group \(groupName(id)), or " + ShellWords.command("setfacl", "-x", "g:\(id)", target)
-            }
-            return nil
-        case .namedUser: return ShellWords.command("setfacl", "-x", "u:\(aclQualifier(user: principal.userID))", target)
-        case .owner: return ShellWords.command("chmod", "u-" + letter, target)
-        case .capability, .noExecuteBit: return "root passes by capability; a deny cannot hold for root"
-        }
-    }
-
-    func viaFix(_ decision: AccessDecision, path: String, principal: Principal) -> String? {
-        switch decision.decider {
-        case .other: "remove other's permissions (chmod o-rwx \(ShellWords.quote(host.operatorPath(path)))) and grant through the group"
-        case .owner: "make the file owned by another user and grant \(principal.name) through the group"
-        case .namedUser: ShellWords.command("setfacl", "-x", "u:\(aclQualifier(user: principal.userID))", host.operatorPath(path))
-        default: nil
-        }
-    }
-
     /// `acl = [...]`: each entry present with exactly its permissions, and not limited by the mask.
     func checkAccessControlList(_ recorder: inout Recorder, _ required: [AccessControlEntry], path: String, present: Bool) {
         guard !required.isEmpty else { return }
@@ -206,7 +157,8 @@ extension Evaluation {
             }
         }
         var problems: [String] = []
-        var fixes: [String] = []
+        var fixes: [String] = [], names: [String] = [], unknown: (name: String, isGroup: Bool)? = nil
+        var namedAccess = false, explicitMask = false
         for entry in required {
             let list = lists[entry.isDefault] ?? AccessList(entries: [])
             let tag: AccessList.Tag?
@@ -220,38 +172,41 @@ extension Evaluation {
             }
             guard let tag else {
                 problems.append("\(entry.tag.rawValue) '\(entry.qualifier ?? "")' does not exist in \(host.accountOrigin)")
+                unknown = (entry.qualifier ?? "", entry.tag == .group)
                 continue
             }
             let found = list.rights(of: tag)
-            let textEntry = aclText(entry, tag)
+            let prefix = entry.isDefault ? "d:" : ""
             if found != entry.rights {
                 problems.append("\(entry) is \(found.map { "\(entry.tag.rawValue):\(entry.qualifier ?? ""):\($0)" } ?? "missing")")
-                fixes.append(textEntry)
+                fixes.append(prefix + aclEntryText(tag, entry.rights))
+                names += entryNames(tag)
+                if !entry.isDefault { namedAccess = namedAccess || tag.isNamed; explicitMask = explicitMask || tag == .mask }
             } else if let mask = list.mask, entry.qualifier != nil || (entry.tag == .group && entry.qualifier == nil),
                 entry.tag != .mask, entry.rights.intersection(mask) != entry.rights
             {
                 problems.append("\(entry) is limited by mask \(mask) to \(entry.rights.intersection(mask))")
-                fixes.append((entry.isDefault ? "d:" : "") + "m::" + mask.union(entry.rights).description)
+                fixes.append(prefix + "m::" + mask.union(entry.rights).description)
+                explicitMask = explicitMask || !entry.isDefault
             }
         }
-        let target = host.operatorPath(path)
+        // setfacl would make the mask the union of the group class; the contract's mode says what
+        // it is (its group bits), so the mode finding and this fix agree.
+        if namedAccess, !explicitMask, let mode = declared(path, kind: .directory).mode {
+            fixes.append("m::" + AccessRights(rawValue: UInt8((mode.rawValue >> 3) & 7)).description)
+        }
+        let fix: String? = if let unknown {
+            unknownAccountFix(unknown.name, isGroup: unknown.isGroup)
+        } else if fixes.isEmpty {
+            nil
+        } else {
+            ShellWords.sequence([ShellWords.command("setfacl", "-m", fixes.joined(separator: ","), host.operatorPath(path))], names: names)
+        }
         recorder.verify(
             "acl", key: "acl", problems.isEmpty,
             pass: "ACL of \(path) has \(expected)", fail: "ACL of \(path): " + problems.joined(separator: "; "),
             expected: expected, actual: problems.isEmpty ? expected : problems.joined(separator: "; "),
-            fix: fixes.isEmpty ? nil : ShellWords.command("setfacl", "-m", fixes.joined(separator: ","), target))
-    }
-
-    /// An entry as setfacl(1) takes it here: names on the host, numeric ids inside an image.
-    func aclText(_ entry: AccessControlEntry, _ tag: AccessList.Tag) -> String {
-        let prefix = entry.isDefault ? "d:" : ""
-        let qualifier: String = switch tag {
-        case .user(let id): host.rootDirectory == nil ? (entry.qualifier ?? "") : String(id)
-        case .group(let id): host.rootDirectory == nil ? (entry.qualifier ?? "") : String(id)
-        default: ""
-        }
-        let short = switch entry.tag { case .user: "u"; case .group: "g"; case .mask: "m"; case .other: "o" }
-        return "\(prefix)\(short):\(qualifier):\(entry.rights)"
+            fix: fix)
     }
 }
 

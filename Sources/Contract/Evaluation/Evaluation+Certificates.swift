@@ -21,11 +21,11 @@ extension Evaluation {
                         pass: "\(key.algorithm) \(key.bits) private key has at least \(minBits) bits",
                         fail: "\(key.algorithm) \(key.bits) private key is shorter than \(minBits) bits",
                         expected: "at least \(minBits) bits", actual: "\(key.algorithm) \(key.bits)",
-                        fix: "replace \(host.operatorPath(path)) with a key of at least \(minBits) bits (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:\(max(minBits, 2048)))")
+                        fix: ShellWords.decision("replace \(host.operatorPath(path)) with a new private key of at least \(max(minBits, 2048)) bits, and its certificates with ones for the new key"))
                 }
             case .failure(let problem):
                 recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "not usable",
-                              fix: "install an unencrypted PEM private key at \(host.operatorPath(path))")
+                              fix: ShellWords.decision("put an unencrypted PEM private key at \(host.operatorPath(path))"))
                 if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) is not a usable private key") }
             }
         case .pemCertificate:
@@ -34,7 +34,8 @@ extension Evaluation {
                 recorder.pass("format", key: "format", "certificate \(certificates[0].subject)", expected: format.rawValue,
                               actual: "\(certificates.count) certificate\(certificates.count == 1 ? "" : "s")")
             case .failure(let problem):
-                recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "no certificate")
+                recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "no certificate",
+                              fix: ShellWords.decision("put the PEM certificate at \(host.operatorPath(path))"))
             }
         }
     }
@@ -45,7 +46,7 @@ extension Evaluation {
         guard case .success(let certificates) = read else {
             let reason: String = if case .failure(let error) = read { error.description } else { "" }
             recorder.fail("parse", key: "path", "\(path) \(reason)", expected: "PEM certificates", actual: "none",
-                          fix: "install the PEM certificate (bundle) at \(host.operatorPath(path))")
+                          fix: ShellWords.decision("put the PEM certificate (bundle) at \(host.operatorPath(path))"))
             for (check, present) in [("ca", entry.ca != nil), ("validity", true), ("min_days_left", entry.minDaysLeft != nil), ("key", entry.key != nil)]
             where present {
                 recorder.skip(check, key: check == "validity" ? "path" : check, "\(path) holds no readable certificate")
@@ -66,7 +67,7 @@ extension Evaluation {
                 "ca", key: "ca", leaves.isEmpty,
                 pass: "every certificate is a CA", fail: "not a CA certificate: " + leaves.map(describe).joined(separator: "; "),
                 expected: "CA:TRUE on every certificate", actual: leaves.isEmpty ? "all CAs" : "\(leaves.count) without CA:TRUE",
-                fix: "remove the non-CA certificates from \(host.operatorPath(path))")
+                fix: ShellWords.decision("remove the certificates that are not CAs from \(host.operatorPath(path))"))
         }
         let now = host.currentTime
         let expired = certificates.filter { $0.notAfter < now }
@@ -77,7 +78,7 @@ extension Evaluation {
             fail: (expired.map { "expired: " + describe($0) } + early.map { "not valid before \(Self.date($0.notBefore)): \($0.subject)" })
                 .joined(separator: "; "),
             expected: "valid now", actual: expired.isEmpty && early.isEmpty ? "valid" : "\(expired.count) expired, \(early.count) not yet valid",
-            fix: "renew the certificates in \(host.operatorPath(path))")
+            fix: renewal(expired: expired, early: early, path: path))
         if let minimum = entry.minDaysLeft {
             let soon = certificates.filter { daysLeft($0) < minimum }
             recorder.verify(
@@ -85,7 +86,7 @@ extension Evaluation {
                 pass: "every certificate has at least \(minimum) days left (first expiry \(certificates.map(\.notAfter).min().map(Self.date) ?? "-"))",
                 fail: "fewer than \(minimum) days left: " + soon.map(describe).joined(separator: "; "),
                 expected: "at least \(minimum) days", actual: soon.map { "\(daysLeft($0)) days" }.joined(separator: ", "),
-                fix: "renew before \(soon.map(\.notAfter).min().map(Self.date) ?? "-")")
+                fix: renewal(expired: soon.filter { $0.notAfter < now }, soon: soon, path: path))
         }
         if let keyTemplate = entry.key {
             switch environment.resolve(keyTemplate) {
@@ -99,10 +100,27 @@ extension Evaluation {
                     fail: matched == nil ? "the private key \(key) cannot be read as an unencrypted PEM private key"
                         : "the private key \(key) does not belong to \(certificates[0].subject)",
                     expected: "matching private key", actual: matched == nil ? "unreadable" : matched! ? "matches" : "different key",
-                    fix: "install the key \(certificates[0].subject) was issued for at \(host.operatorPath(key))")
+                    fix: ShellWords.decision("put the private key \(certificates[0].subject) was issued for at \(host.operatorPath(key)), or a certificate for the key there"))
             }
         }
         return recorder.results
+    }
+
+    /// What to do about certificates past or near their end: one that has expired is renewed
+    /// now, never "before" a date already gone.
+    func renewal(expired: [CertificateFacts], early: [CertificateFacts] = [], soon: [CertificateFacts] = [], path: String) -> String {
+        let place = host.operatorPath(path)
+        if let first = expired.min(by: { $0.notAfter < $1.notAfter }) {
+            return ShellWords.decision(
+                "renew now: \(first.subject) in \(place) expired on \(Self.date(first.notAfter))"
+                    + (expired.count > 1 ? " (and \(expired.count - 1) more)" : ""))
+        }
+        if let first = early.first {
+            return ShellWords.decision(
+                "\(first.subject) in \(place) is not valid before \(Self.date(first.notBefore)): check this machine's clock, or replace it with one valid now")
+        }
+        let end = soon.map(\.notAfter).min().map(Self.date) ?? "-"
+        return ShellWords.decision("renew the certificates in \(place) before \(end)")
     }
 
     func daysLeft(_ certificate: CertificateFacts) -> Int {

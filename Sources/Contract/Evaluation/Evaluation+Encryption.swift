@@ -10,7 +10,7 @@ extension Evaluation {
             for check in ["encrypted", "type", "cipher"] { recorder.skip(check, key: check == "type" ? "type" : "path", reason) }
         case .unencrypted(let reason):
             recorder.fail("encrypted", key: "path", "\(path) is \(reason)", expected: wanted, actual: "not encrypted",
-                          fix: "move \(path) onto a \(wanted) volume (cryptsetup luksFormat --type \(entry.type == .luks1 ? "luks1" : "luks2"), then mount it there)")
+                          fix: ShellWords.decision("move \(path) onto a \(entry.type == .luks1 ? "LUKS1" : "LUKS2") volume mounted there: the data cannot be encrypted in place without a backup"))
             recorder.skip("type", key: "type", "\(path) is not on dm-crypt")
             recorder.skip("cipher", key: "path", "\(path) is not on dm-crypt")
         case .encrypted(let storage):
@@ -25,7 +25,7 @@ extension Evaluation {
                 pass: "mapping \(storage.mapping) is \(storage.type)",
                 fail: "mapping \(storage.mapping) is \(storage.type), contract requires \(wanted)",
                 expected: wanted, actual: storage.type,
-                fix: "re-encrypt the volume as \(wanted) (cryptsetup reencrypt, or luksFormat --type \(entry.type.rawValue) and restore)")
+                fix: ShellWords.decision("re-encrypt the volume of mapping \(storage.mapping) as \(wanted), or format it anew as \(wanted) and restore the data"))
             let real = storage.cipher != "cipher_null" && !storage.cipher.isEmpty
             let cipher = storage.mode.isEmpty ? storage.cipher : storage.cipher + "-" + storage.mode
             recorder.verify(
@@ -33,7 +33,7 @@ extension Evaluation {
                 pass: "mapping \(storage.mapping) encrypts with \(cipher)",
                 fail: "mapping \(storage.mapping) uses \(cipher.isEmpty ? "no cipher" : cipher): the data is not encrypted",
                 expected: "a real cipher", actual: cipher.isEmpty ? "none" : cipher,
-                fix: "re-create the volume with a real cipher (cryptsetup luksFormat --cipher aes-xts-plain64)")
+                fix: ShellWords.decision("make the volume of mapping \(storage.mapping) anew with a real cipher (aes-xts-plain64) and restore the data: this one stores it in the clear"))
         }
         return recorder.results
     }

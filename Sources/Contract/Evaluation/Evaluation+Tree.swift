@@ -36,7 +36,7 @@ extension Evaluation {
             case .unknown(let name):
                 recorder.fail(
                     check, key: check, "\(isGroup ? "group" : "user") '\(name)' does not exist in \(host.accountOrigin)",
-                    expected: name, fix: accountCommand(isGroup ? "groupadd" : "useradd", "--system", name))
+                    expected: name, fix: unknownAccountFix(name, isGroup: isGroup))
             case .unresolved(let why): recorder.skip(check, key: check, "\(check) " + why)
             }
             return nil
@@ -81,13 +81,17 @@ extension Evaluation {
                 fail: "\(tally.count) of \(total) entries are not \(requirement): \(tally.summary(total))",
                 expected: what, actual: "\(tally.count) \(tally.count == 1 ? "entry" : "entries") beyond", fix: fix)
         }
+        // find's -user and -group look a name up on this machine: under --root the ids test the image's.
+        func reassign(_ account: Account, isGroup: Bool) -> String {
+            let test = host.rootDirectory == nil ? (isGroup ? "-group" : "-user") : (isGroup ? "-gid" : "-uid")
+            let command = "find \(ShellWords.quote(target)) ! \(test) \(ShellWords.quote(argument(account))) -exec \(isGroup ? "chgrp" : "chown") -h \(ShellWords.quote(argument(account))) {} +"
+            return ShellWords.sequence([command], names: idNames(account))
+        }
         if let owner {
-            report("owner", owners, what: owner.name, requirement: "owned by \(owner.name)",
-                   fix: "find \(ShellWords.quote(target)) ! -user \(ShellWords.quote(owner.name)) -exec chown -h \(ShellWords.quote(owner.name)) {} +")
+            report("owner", owners, what: owner.name, requirement: "owned by \(owner.name)", fix: reassign(owner, isGroup: false))
         }
         if let group {
-            report("group", groups, what: group.name, requirement: "in group \(group.name)",
-                   fix: "find \(ShellWords.quote(target)) ! -group \(ShellWords.quote(group.name)) -exec chgrp -h \(ShellWords.quote(group.name)) {} +")
+            report("group", groups, what: group.name, requirement: "in group \(group.name)", fix: reassign(group, isGroup: true))
         }
         if let limit = entry.maxDirectoryMode {
             let excess = FileMode(rawValue: ~limit.rawValue)
