@@ -33,5 +33,5 @@ fi
 if [ ! -x .venv/bin/python3 ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python3 -c 'import crossplane, junitparser, sarif, ansible' 2>/dev/null ||
-    .venv/bin/python3 -m pip install -q --disable-pip-version-check crossplane junitparser sarif-tools ansible-core
+.venv/bin/python3 -c 'import crossplane, junitparser, sarif, ansible, packaging; assert int(packaging.__version__.split(".")[0]) >= 26' 2>/dev/null ||
+    .venv/bin/python3 -m pip install -q --disable-pip-version-check crossplane junitparser sarif-tools ansible-core 'packaging>=26'

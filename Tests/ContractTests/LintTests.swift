@@ -564,3 +564,17 @@ import Testing
         #expect(ContractLoader.load(text: text, file: "a.toml", patterns: .pcre2).diagnostics.isEmpty)
     }
 }
+
+/// A contract written on Windows (CRLF): diagnostics name the same lines as for LF.
+@Suite struct CRLFContractTests {
+    @Test func diagnosticsNameTheSameLines() {
+        let text = "contract = \"t\"\nschema = 1\n\n[[directory]]\npath = \"/srv\"\nmode = 750\n"
+        for variant in [text, text.replacingOccurrences(of: "\n", with: "\r\n")] {
+            let outcome = ContractLoader.load(text: variant, file: "c.toml", patterns: .pcre2)
+            #expect(outcome.errors.map(\.line) == [6], "\(outcome.diagnostics)")
+        }
+        let unknown = "contract = \"t\"\r\nschema = 1\r\n\r\n[[directory]]\r\npath = \"/srv\"\r\nmodes = \"0750\"\r\n"
+        let outcome = ContractLoader.load(text: unknown, file: "c.toml", patterns: .pcre2)
+        #expect(outcome.errors.map(\.line) == [6], "\(outcome.diagnostics)")
+    }
+}

@@ -93,6 +93,20 @@ struct LinkedImage {
         let app = try #require(accounts.user(named: "app"))
         #expect(accounts.groupIDs(of: app) == [990, 989])
     }
+
+    /// A CRLF passwd and group (edited on Windows): the C library still finds every account,
+    /// so must we ("\r\n" is one Swift Character: a split on Characters saw one line).
+    @Test func crlfAccountFiles() throws {
+        image.write("etc/passwd", "root:x:0:0:root:/root:/bin/sh\r\napp:x:990:990::/var/lib/app:/usr/sbin/nologin\r\n")
+        image.write("etc/group", "root:x:0:\r\napp:x:990:\r\nsecrets:x:989:app,other\r\n")
+        image.write("etc/login.defs", "SYS_UID_MAX 899\r\n")
+        let accounts = FileAccountDatabase(root: try RootDirectory(path: image.path))
+        #expect(accounts.users.map(\.name) == ["root", "app"])
+        let app = try #require(accounts.user(named: "app"))
+        #expect(accounts.groupIDs(of: app) == [990, 989])
+        #expect(accounts.group(named: "secrets")?.members == ["app", "other"])
+        #expect(accounts.systemUserIDMaximum == 899)
+    }
 }
 
 /// The same confinement without openat2: the look-up resolver used where the kernel refuses it.

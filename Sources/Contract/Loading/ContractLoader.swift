@@ -43,9 +43,9 @@ public enum ContractLoader {
     static func syntaxMessage(_ error: TOMLParseError, text: String) -> String {
         var message = error.description.prefix(1).lowercased() + error.description.dropFirst()
         while message.hasSuffix(".") { message.removeLast() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         let line = error.source.begin.line - 1
-        if message.contains("leading zero"), line >= 0, line < lines.count, lines[line].contains("mode") {
+        if message.contains("leading zero"), line >= 0, line < lines.count, String(String.UnicodeScalarView(lines[line])).contains("mode") {
             message += "; write mode as a quoted octal string, e.g. \"0750\""
         }
         return message

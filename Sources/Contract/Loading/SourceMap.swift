@@ -19,9 +19,11 @@ public struct SourceMap: Sendable {
         var depth = 0
         var multiline: String? = nil
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split at LF scalars: "\r\n" is one Character, so a split on Characters would make a
+        // CRLF contract one line (TOML's newlines are LF and CRLF).
+        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+            let line = Substring(String(String.UnicodeScalarView(rawLine.last == "\r" ? rawLine.dropLast() : rawLine)))
             var rest = line[...]
             if let delimiter = multiline {
                 guard let end = rest.firstRange(of: delimiter) else { continue }

@@ -22,8 +22,8 @@ extension AccountDatabase {
 /// Reads SYS_UID_MAX from login.defs(5) text.
 func systemUserIDMaximum(loginDefinitions text: String?) -> UInt32 {
     guard let text else { return 999 }
-    for line in text.split(separator: "\n") {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    for line in FileAccountDatabase.lines(of: text) {
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         if fields.count >= 2, fields[0] == "SYS_UID_MAX", let value = UInt32(fields[1]) { return value }
     }
     return 999

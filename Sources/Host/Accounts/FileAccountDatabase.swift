@@ -16,9 +16,18 @@ public final class FileAccountDatabase: AccountDatabase {
         origin = root.hostPath("/etc/passwd") + " and " + root.hostPath("/etc/group")
     }
 
+    /// The lines of an account file, split at LF as the C library splits them (Swift's split on
+    /// Characters would not: "\r\n" is one Character, so a CRLF file would be one line), a CR
+    /// before the LF dropped.
+    static func lines(of text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n").map { line in
+            String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line))
+        }
+    }
+
     /// Parses passwd(5) lines; malformed lines are passed over, as the C library does.
     public static func parseUsers(_ text: String) -> [UserRecord] {
-        text.split(separator: "\n").compactMap { line in
+        lines(of: text).compactMap { line in
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count >= 7, !fields[0].isEmpty, !line.hasPrefix("#"),
                 let uid = UInt32(fields[2]), let gid = UInt32(fields[3])
@@ -31,7 +40,7 @@ public final class FileAccountDatabase: AccountDatabase {
 
     /// Parses group(5) lines; malformed lines are passed over.
     public static func parseGroups(_ text: String) -> [GroupRecord] {
-        text.split(separator: "\n").compactMap { line in
+        lines(of: text).compactMap { line in
             let fields = line.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count >= 4, !fields[0].isEmpty, !line.hasPrefix("#"),
                 let gid = UInt32(fields[2])
