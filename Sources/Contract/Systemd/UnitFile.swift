@@ -231,8 +231,22 @@ public struct UnitFile: Hashable, Sendable {
         scalar < 0x110000 && scalar & 0xFFFF_F800 != 0xD800 && !(0xFDD0...0xFDEF).contains(scalar) && scalar & 0xFFFE != 0xFFFE
     }
 
+    /// `utf8_escape_invalid()`: each byte that does not start a valid character becomes U+FFFD.
     private static func escapingInvalid(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes, as: UTF8.self)
+        var result: [UInt8] = []
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let first = bytes[index]
+            let length = first < 0x80 ? 1 : first & 0xE0 == 0xC0 ? 2 : first & 0xF0 == 0xE0 ? 3 : first & 0xF8 == 0xF0 ? 4 : 0
+            if length > 0, index + length <= bytes.endIndex, isValidUTF8(bytes[index..<(index + length)]) {
+                result += bytes[index..<(index + length)]
+                index += length
+            } else {
+                result += [0xEF, 0xBF, 0xBD]
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// `read_line()` over the file's bytes.

@@ -73,6 +73,7 @@ public final class UnitSearch {
             else {
                 // systemd gives up before it records the file: the unit is not found.
                 definition.problems.append(UnitFileDiagnostic(file: fragment, line: 0, kind: .invalidValue, message: "Failed to open \(fragment)"))
+                definition.dropInPaths = []
                 return definition
             }
             definition.fragmentPath = fragment
@@ -83,7 +84,9 @@ public final class UnitSearch {
                 let file = UnitFile(path: fragment, contents: bytes, knownSections: id.type.sections)
                 definition.files.append(file)
                 if let failure = file.failure {
+                    // systemd stops here: no drop-in is read, and none is listed.
                     definition.loadState = .error(failure.description)
+                    definition.dropInPaths = []
                     return definition
                 }
                 definition.loadState = .loaded
@@ -92,7 +95,10 @@ public final class UnitSearch {
                 return definition
             }
         }
-        if fragment == nil && id.type.needsUnitFile { return definition }
+        if fragment == nil && id.type.needsUnitFile {
+            definition.dropInPaths = []
+            return definition
+        }
         if fragment == nil { definition.loadState = .loaded }
         for path in definition.dropInPaths {
             guard let resolved = fileSystem.resolve(path), resolved.node == .file || resolved.node == .other,
