@@ -107,9 +107,40 @@ struct NginxRuleTests {
         #expect(status == 1)
         let syntax = report.results.filter { $0["check"] as? String == "syntax" }
         #expect(!syntax.isEmpty)
-        #expect(syntax.first?["message"] as? String == "\(site):32: unexpected end of file, expecting closing \"")
+        // nginx reads the rest of the file into the quote and fails at its end, line 35 (the
+        // last line, 34, ends with a newline); the finding says where the quote opened.
+        #expect(syntax.first?["message"] as? String == "\(site):35: unexpected end of file, expecting \";\" or \"}\" (the double quote opened on line 32 is not closed)")
+        #expect(try nginxAccepts(root: root.path).standardError.contains("unexpected end of file, expecting \";\" or \"}\" in \(site):35"))
         // What comes before the error is still checked.
         #expect(report.results(subject: "/protected_media/", check: "internal").first?["status"] as? String == "pass")
+    }
+
+    /// A directive whose `;` is missing before the location's `}` was read as if it had one;
+    /// nginx -t rejects it, and so does hostcontract, at the line nginx names.
+    @Test func aMissingSemicolonBeforeTheClosingBraceIsAFinding() throws {
+        let root = try SampleRoot()
+        try edit(root, "alias /var/lib/lx-annotate/staticfiles/;\n    }", "alias /var/lib/lx-annotate/staticfiles/ }")
+        let accepted = try nginxAccepts(root: root.path)
+        #expect(accepted.status != 0)
+        #expect(accepted.standardError.contains("unexpected \"}\" in \(site):7"), "\(accepted.all)")
+        let (status, report) = try nginxFailures(root)
+        #expect(status == 1)
+        let syntax = report.results.filter { $0["check"] as? String == "syntax" }.compactMap { $0["message"] as? String }
+        #expect(syntax == ["\(site):7: unexpected \"}\""])
+        // The location is still read, its alias with it.
+        #expect(report.results(subject: "/static/", check: "alias").first?["status"] as? String == "pass")
+    }
+
+    /// A `;` missing before a block: the directive takes the block's name as arguments.
+    @Test func aMissingSemicolonBeforeABlockIsAFinding() throws {
+        let root = try SampleRoot()
+        try edit(root, "client_max_body_size 2g;", "client_max_body_size 2g")
+        let accepted = try nginxAccepts(root: root.path)
+        #expect(accepted.standardError.contains("directive \"client_max_body_size\" is not terminated by \";\" in \(site):6"), "\(accepted.all)")
+        let (status, report) = try nginxFailures(root)
+        #expect(status == 1)
+        let syntax = report.results.filter { $0["check"] as? String == "syntax" }.compactMap { $0["message"] as? String }
+        #expect(syntax == ["\(site):6: directive \"client_max_body_size\" is not terminated by \";\""])
     }
 
     @Test func anUnreadableIncludeIsAFinding() throws {

@@ -72,7 +72,7 @@ public struct NginxConfiguration: Sendable {
                     }
                 }
                 resolve(&directives)
-                files.append(NginxFile(path: path, directives: directives, problems: parser.allProblems))
+                files.append(NginxFile(path: path, directives: directives, problems: parser.log.all))
             }
         }
         var configuration = NginxConfiguration(files: files)
@@ -220,64 +220,33 @@ public struct NginxConfiguration: Sendable {
     }
 }
 
-/// Builds directives from tokens, as crossplane's parser does: a directive is a word followed
-/// by arguments up to `;` or `{`; comments are dropped; `if` loses the parentheses around its
-/// condition.
+/// Builds directives from the lexer's tokens, as crossplane's parser does: a directive is a
+/// word followed by arguments up to `;` or `{`; comments between directives are dropped, those
+/// among a directive's arguments kept as `#` entries; `if` loses the parentheses around its
+/// condition. Syntax errors are the lexer's (nginx's own messages and lines); where nginx would
+/// stop, the parser takes what was read: a directive cut short by `}` or the end of the file
+/// is kept, a `{` without a directive is passed over with its block.
 struct NginxParser {
     let path: String
     let fileIndex: Int
     var tokens: [NginxToken] = []
     var position = 0
-    /// The first ``problemLimit`` problems; the rest are counted, so a file of stray `;`
-    /// costs memory for 20 problems, not one per token.
-    private(set) var problems: [NginxProblem] = []
-    private var omitted = 0
-    private var firstOmittedLine: Int? = nil
-    static let problemLimit = 20
+    /// The file's problems: the lexer's syntax errors and the parser's.
+    private(set) var log: NginxProblemLog
 
-    mutating func report(_ problem: NginxProblem) {
-        guard problems.count < Self.problemLimit else {
-            omitted += 1
-            if firstOmittedLine == nil { firstOmittedLine = problem.line }
-            return
-        }
-        problems.append(problem)
-    }
-
-    /// Every problem kept, and one that counts the others.
-    var allProblems: [NginxProblem] {
-        guard omitted > 0 else { return problems }
-        return problems + [NginxProblem(
-            file: path, line: firstOmittedLine,
-            message: "and \(omitted) more problems in this file, from this line on (only the first \(Self.problemLimit) are listed)")]
-    }
+    mutating func report(_ problem: NginxProblem) { log.report(line: problem.line, problem.message) }
 
     init(path: String, fileIndex: Int, text: String) {
         self.path = path
         self.fileIndex = fileIndex
-        var lexer = NginxLexer(text: text)
-        let (tokens, error) = lexer.tokens()
-        self.tokens = tokens
-        if let error { report(NginxProblem(file: path, line: error.line, message: error.message)) }
-        var depth = 0
-        for token in self.tokens {
-            if token.isSpecial("{") { depth += 1 }
-            if token.isSpecial("}") {
-                depth -= 1
-                if depth < 0 {
-                    report(NginxProblem(file: path, line: token.line, message: "unexpected \"}\""))
-                    break
-                }
-            }
-        }
-        if depth > 0 && error == nil {
-            report(NginxProblem(file: path, line: self.tokens.last?.line, message: "unexpected end of file, expecting \"}\""))
-        }
+        var lexer = NginxLexer(path: path, text: text)
+        (tokens, log) = lexer.tokens()
     }
 
-    mutating func parse() -> [NginxDirective] { block(depth: 0) }
+    mutating func parse() -> [NginxDirective] { block(depth: 0, parent: nil) }
 
-    private mutating func block(depth: Int) -> [NginxDirective] {
+    /// The directives of a block (`parent` names it; nil for the file's top level).
+    private mutating func block(depth: Int, parent: String?) -> [NginxDirective] {
         var directives: [NginxDirective] = []
         while position < tokens.count {
             let token = tokens[position]
@@ -286,9 +255,9 @@ struct NginxParser {
                 if depth == 0 { continue }
                 return directives
             }
-            if token.isComment { continue }
-            if token.isSpecial(";") || token.isSpecial("{") {
-                report(NginxProblem(file: path, line: token.line, message: "unexpected \"\(token.text)\""))
+            if token.isComment || token.isSpecial(";") { continue }
+            if token.isSpecial("{") {
+                skipBlock()
                 continue
             }
             var directive = NginxDirective(name: token.text, arguments: [], line: token.line, file: fileIndex)
@@ -307,16 +276,12 @@ struct NginxParser {
                     directive.arguments.append(argument.text)
                 }
             }
-            guard let terminator else {
-                report(NginxProblem(file: path, line: token.line, message: "unexpected end of file, expecting \";\" or \"}\""))
-                directives.append(directive)
-                return directives
-            }
             if directive.name == "if" { Self.stripParentheses(&directive.arguments) }
+            if let terminator { checkEnding(directive, terminator, in: parent) }
             let commentEntries = comments.map {
                 NginxDirective(name: "#", arguments: [], line: directive.line, file: fileIndex, comment: $0)
             }
-            if terminator.isSpecial("{") {
+            if terminator?.isSpecial("{") == true {
                 if depth + 1 > NginxConfiguration.maximumNesting {
                     // Deeper blocks are skipped, not parsed: recursion stays within the limit.
                     report(NginxProblem(
@@ -325,19 +290,28 @@ struct NginxParser {
                     skipBlock()
                     directive.block = []
                 } else {
-                    directive.block = block(depth: depth + 1)
+                    directive.block = block(depth: depth + 1, parent: directive.name)
                 }
-            } else if terminator.isSpecial("}") {
-                report(NginxProblem(file: path, line: token.line, message: "directive \"\(directive.name)\" is not terminated by \";\""))
-                directives.append(directive)
-                directives += commentEntries
-                if depth > 0 { return directives }
-                continue
             }
             directives.append(directive)
             directives += commentEntries
+            // Cut short by `}` (its `;` missing) or by the end of the file.
+            if terminator == nil || (terminator!.isSpecial("}") && depth > 0) { return directives }
         }
         return directives
+    }
+
+    /// nginx's own checks of what ends a directive: a block directive it knows needs `{`, any
+    /// other `;` (a `;` forgotten before a block makes the directive swallow the block's name),
+    /// and a line of a table (map, types, ...) goes to the table's handler, which takes no `{`.
+    private mutating func checkEnding(_ directive: NginxDirective, _ terminator: NginxToken, in parent: String?) {
+        if NginxCatalog.tables.contains(parent ?? "") {
+            if terminator.isSpecial("{") { report(NginxProblem(file: path, line: terminator.line, message: "unexpected \"{\"")) }
+        } else if terminator.isSpecial("{"), NginxCatalog.isPlain(directive.name, in: parent) {
+            report(NginxProblem(file: path, line: terminator.line, message: "directive \"\(directive.name)\" is not terminated by \";\""))
+        } else if terminator.isSpecial(";"), NginxCatalog.isBlock(directive.name, in: parent) {
+            report(NginxProblem(file: path, line: terminator.line, message: "directive \"\(directive.name)\" has no opening \"{\""))
+        }
     }
 
     /// Moves past the rest of a block whose `{` was just read, counting braces, without recursion.
