@@ -34,11 +34,17 @@ extension Evaluation {
         if configuration.refusal != nil { return recorder.results }
         var results = recorder.results
 
-        let servers = configuration.main.filter { $0.name == "http" }
-            .flatMap { configuration.expanded($0.block ?? []) }.filter { $0.name == "server" }
+        let servers = configuration.main.filter { $0.name == "http" }.flatMap { http in
+            configuration.expanded(http.block ?? []).filter { $0.name == "server" }.map { server in
+                NginxBlockChain(levels: [
+                    level("http block at \(configuration.location(of: http))", http, configuration),
+                    level("server at \(configuration.location(of: server))", server, configuration),
+                ])
+            }
+        }
         let selected = servers.filter { server in
             guard let name = nginx.serverName else { return true }
-            return configuration.expanded(server.block ?? []).contains { $0.name == "server_name" && Self.serves($0.arguments, name) }
+            return server.innermost.directives.contains { $0.name == "server_name" && Self.serves($0.arguments, name) }
         }
         let scope = nginx.serverName.map { "server \($0)" } ?? "any server"
         if selected.isEmpty {
@@ -53,10 +59,8 @@ extension Evaluation {
         for rule in nginx.servers {
             var recorder = Recorder(context: rule.context, subject: nginx.serverName ?? "server", skipReason: skipReason(rule.context))
             for server in selected {
-                let block = configuration.expanded(server.block ?? []).filter { !$0.isComment }
-                let place = "server at \(configuration.location(of: server))"
                 for directive in rule.directives {
-                    check(&recorder, directive, in: block, place: place, configuration: configuration)
+                    check(&recorder, directive, in: server, configuration: configuration)
                 }
             }
             if selected.isEmpty {
@@ -78,48 +82,60 @@ extension Evaluation {
         }
     }
 
-    /// The location blocks (nested ones too) whose modifier and path are the declared ones; a
-    /// declared location without modifier matches a prefix location (none or `^~`).
-    func locations(_ declared: NginxLocation, in block: [NginxDirective], configuration: NginxConfiguration) -> [NginxDirective] {
-        var found: [NginxDirective] = []
-        for directive in configuration.expanded(block) where directive.name == "location" {
+    /// One block's level of a chain: its own directives, includes expanded, comments dropped.
+    func level(_ name: String, _ block: NginxDirective, _ configuration: NginxConfiguration) -> NginxBlockChain.Level {
+        NginxBlockChain.Level(name: name, directives: configuration.expanded(block.block ?? []).filter { !$0.isComment })
+    }
+
+    /// The location blocks (nested ones too) whose modifier and path are the declared ones, each
+    /// with the blocks around it; a declared location without modifier matches a prefix
+    /// location (none or `^~`).
+    func locations(_ declared: NginxLocation, in chain: NginxBlockChain, configuration: NginxConfiguration) -> [(NginxDirective, NginxBlockChain)] {
+        var found: [(NginxDirective, NginxBlockChain)] = []
+        for directive in chain.innermost.directives where directive.name == "location" {
             let arguments = directive.arguments
             let (modifier, path): (String?, String?) = arguments.count == 2 ? (arguments[0], arguments[1])
                 : arguments.count == 1 ? (nil, arguments[0]) : (nil, nil)
+            let written = arguments.joined(separator: " ")
+            var inner = chain
+            inner.levels.append(level("location \(written) at \(configuration.location(of: directive))", directive, configuration))
             // A prefix location that dropped the declared trailing slash is still the one meant:
             // found, so that the alias traversal it opens is reported on it.
             let prefix = declared.modifier == nil || declared.modifier == .preferredPrefix
             let samePath = path == declared.path || (prefix && declared.path.hasSuffix("/") && path.map { $0 + "/" } == declared.path)
             let matches = samePath
                 && (declared.modifier.map { $0.rawValue == modifier } ?? (modifier == nil || modifier == "^~"))
-            if matches { found.append(directive) }
-            found += locations(declared, in: directive.block ?? [], configuration: configuration)
+            if matches { found.append((directive, inner)) }
+            found += locations(declared, in: inner, configuration: configuration)
         }
         return found
     }
 
     func evaluate(
-        _ declared: NginxLocation, in servers: [NginxDirective], scope: String, configuration: NginxConfiguration,
+        _ declared: NginxLocation, in servers: [NginxBlockChain], scope: String, configuration: NginxConfiguration,
         workerAccess: Bool
     ) -> [CheckResult] {
         var recorder = Recorder(context: declared.context, subject: declared.path, skipReason: skipReason(declared.context))
         let written = (declared.modifier.map { $0.rawValue + " " } ?? "") + declared.path
-        let found = recorder.skipReason == nil ? servers.flatMap { locations(declared, in: $0.block ?? [], configuration: configuration) } : []
+        let found = recorder.skipReason == nil ? servers.flatMap { locations(declared, in: $0, configuration: configuration) } : []
         guard !found.isEmpty else {
-            let where_ = servers.first.map { " (server at \(configuration.location(of: $0)))" } ?? ""
-            recorder.fail("location", key: "path", "no location \(written) in \(scope)\(where_)",
-                          expected: "location \(written)", actual: "absent",
-                          fix: servers.first.map { "add location \(written) { ... } to the server at \(configuration.location(of: $0))" })
+            let block = (["location"] + [declared.modifier?.rawValue, declared.path].compactMap { $0 }.map(NginxDirective.written))
+                .joined(separator: " ") + " { }"
+            let fix = servers.first.map { "add `\(block)` to the \($0.innermost.name)" }
+            recorder.fail("location", key: "path", "no location \(written) in \(scope)\(servers.first.map { " (\($0.innermost.name))" } ?? "")",
+                          expected: "location \(written)", actual: "absent", fix: fix)
             for directive in declared.directives { recorder.skip(directive.name, key: "directives", "location \(written) is missing") }
             return recorder.results
         }
-        for location in found {
+        for (location, chain) in found {
             let place = "location \(written) at \(configuration.location(of: location))"
             recorder.pass("location", key: "path", "\(place)", expected: "location \(written)", actual: configuration.location(of: location))
-            let block = configuration.expanded(location.block ?? []).filter { !$0.isComment }
+            var named = chain
+            named.levels[named.levels.count - 1].name = place
             for directive in declared.directives {
-                check(&recorder, directive, in: block, place: place, configuration: configuration)
+                check(&recorder, directive, in: named, configuration: configuration)
             }
+            let block = chain.innermost.directives
             checkAliasTraversal(&recorder, declared, location: location, block: block, place: place, configuration: configuration)
             if workerAccess {
                 checkWorkerAccess(&recorder, block: block, place: place, configuration: configuration)
@@ -128,22 +144,40 @@ extension Evaluation {
         return recorder.results
     }
 
-    /// One directive rule: `true` present without arguments, a string equal to the arguments
-    /// joined by one space (alias and root compare as paths, trailing slash significant), a list
-    /// each element of which is among the occurrences.
-    func check(
-        _ recorder: inout Recorder, _ rule: NginxDirectiveRule, in block: [NginxDirective], place: String,
-        configuration: NginxConfiguration
-    ) {
-        let occurrences = block.filter { $0.name == rule.name }
+    /// One directive rule, on what nginx applies in the innermost block of `chain` (its own
+    /// directives, or those it inherits): `true` present (with any arguments), a string equal
+    /// to the arguments joined by one space (alias and root compare as paths, trailing slash
+    /// significant), a list each element of which is among the occurrences. A fix names a
+    /// directive only as nginx would accept it; where the arguments are not known it says in
+    /// words what to add.
+    func check(_ recorder: inout Recorder, _ rule: NginxDirectiveRule, in chain: NginxBlockChain, configuration: NginxConfiguration) {
+        let place = chain.innermost.name
+        let effective = chain.effective(rule.name)
+        let occurrences = effective.occurrences
+        let innermost = chain.levels.count - 1
+        let inherited = effective.source.map { $0 != innermost } ?? false
+        let origin = inherited ? " (inherited from the \(chain.levels[effective.source!].name))" : ""
+        let note = chain.unusedNote(rule.name, effective, location: configuration.location(of:))
         let shown = occurrences.map { "\($0.joinedArguments) (\(configuration.location(of: $0)))" }.joined(separator: "; ")
+        /// The fix that makes the block carry `wanted`: a directive nginx takes more than once is
+        /// added, another is changed where the block has its own (a second would be a duplicate);
+        /// a directive whose arguments cannot be written is described in words.
+        func fix(_ wanted: String) -> String {
+            let text = NginxDirective.written(rule.name, joined: wanted)
+            if !NginxCatalog.repeatable.contains(rule.name), !inherited, let own = occurrences.first {
+                let at = configuration.location(of: own)
+                return text.map { "set `\($0)` at \(at)" } ?? "change the \(rule.name) at \(at) so that its arguments read '\(wanted)'"
+            }
+            return text.map { "add `\($0)` to the \(place)" } ?? "add a \(rule.name) directive whose arguments read '\(wanted)' to the \(place)"
+        }
         switch rule.expectation {
         case .present:
             recorder.verify(
-                rule.name, key: "directives", occurrences.contains { $0.arguments.isEmpty },
-                pass: "\(place) has \(rule.name)", fail: "\(place) lacks \(rule.name)",
+                rule.name, key: "directives", !occurrences.isEmpty,
+                pass: "\(place) has \(rule.name)\(origin)", fail: "\(place) lacks \(rule.name)\(note)",
                 expected: rule.name, actual: occurrences.isEmpty ? "absent" : shown,
-                fix: "add `\(rule.name);` to the \(place)")
+                fix: NginxCatalog.withoutArguments.contains(rule.name) ? "add `\(rule.name);` to the \(place)"
+                    : "add a \(rule.name) directive, with the arguments it needs, to the \(place)")
         case .equals(let template):
             guard case .success(let wanted) = environment.resolve(template) else {
                 recorder.skip(rule.name, key: "directives", "\(rule.name) depends on a variable that is not set")
@@ -153,14 +187,13 @@ extension Evaluation {
             let match = occurrences.contains { occurrence in
                 isPath ? Self.samePath(occurrence.joinedArguments, wanted) : occurrence.joinedArguments == wanted
             }
-            let site = occurrences.first.map { " at \(configuration.location(of: $0))" } ?? " in the \(place)"
             recorder.verify(
                 rule.name, key: "directives", match,
-                pass: "\(place) has \(rule.name) \(wanted)",
-                fail: occurrences.isEmpty ? "\(place) lacks \(rule.name) \(wanted)"
-                    : "\(place) has \(rule.name) \(shown), contract requires \(wanted)",
+                pass: "\(place) has \(rule.name) \(wanted)\(origin)",
+                fail: occurrences.isEmpty ? "\(place) lacks \(rule.name) \(wanted)\(note)"
+                    : "\(place) has \(rule.name) \(shown)\(origin), contract requires \(wanted)",
                 expected: wanted, actual: occurrences.isEmpty ? "absent" : occurrences.map(\.joinedArguments).joined(separator: "; "),
-                fix: "set `\(rule.name) \(wanted);`\(site)")
+                fix: fix(wanted))
         case .includes(let templates):
             var missing: [String] = []
             for template in templates {
@@ -168,12 +201,17 @@ extension Evaluation {
                 if !occurrences.contains(where: { $0.joinedArguments == wanted }) { missing.append(wanted) }
             }
             let wanted = templates.compactMap { try? environment.resolve($0).get() }
+            var fixes = missing.map(fix).joined(separator: "; ")
+            if inherited, NginxCatalog.repeatable.contains(rule.name) {
+                // Adding one here ends the inheritance of all of them.
+                fixes += ", and repeat there the \(rule.name) it now inherits from the \(chain.levels[effective.source!].name) (a block with its own \(rule.name) takes none from above)"
+            }
             recorder.verify(
                 rule.name, key: "directives", missing.isEmpty,
-                pass: "\(place) has \(rule.name) " + wanted.joined(separator: "; "),
-                fail: "\(place) lacks \(rule.name) " + missing.joined(separator: "; "),
+                pass: "\(place) has \(rule.name) " + wanted.joined(separator: "; ") + origin,
+                fail: "\(place) lacks \(rule.name) " + missing.joined(separator: "; ") + note,
                 expected: wanted.joined(separator: "; "), actual: occurrences.isEmpty ? "absent" : shown,
-                fix: missing.map { "add `\(rule.name) \($0);` to the \(place)" }.joined(separator: "; "))
+                fix: fixes)
         }
     }
 

@@ -26,8 +26,9 @@ public struct NginxServerRule: Sendable, Hashable {
     public var directives: [NginxDirectiveRule]
 }
 
-/// One directive rule: `true` (present without arguments), a string (the arguments joined by
-/// one space), or a list (each element among the directive's occurrences).
+/// One directive rule on what nginx applies in the block (its own directives, or those it
+/// inherits): `true` (present, with any arguments), a string (the arguments joined by one
+/// space), or a list (each element among the directive's occurrences).
 public struct NginxDirectiveRule: Sendable, Hashable {
     public enum Expectation: Sendable, Hashable {
         case present
