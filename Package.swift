@@ -56,7 +56,7 @@ let package = Package(
         // Provision for PCRE2Engine: every load of a contract compiles its regular expressions.
         .testTarget(name: "ContractTests", dependencies: ["Contract", "Provision", "TestSupport"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Contract", "TestSupport"]),
         .testTarget(name: "ProvisionTests", dependencies: ["Provision", "Contract", "Host", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Contract", "Provision", "TestSupport"]),
     ]

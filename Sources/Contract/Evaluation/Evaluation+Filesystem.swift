@@ -31,13 +31,26 @@ extension Evaluation {
         return results
     }
 
+    /// `install -d` with the contract's mode, owner and group: under --root the image's ids (with
+    /// the names as a comment), as every other fix, since install looks names up on this machine.
+    /// An owner or group no account database knows is the operator's to create first.
     func creationCommand(_ path: String, _ entry: DirectoryEntry) -> String {
         var words = ["install", "-d"]
+        var accounts: [Account] = []
         if let mode = entry.mode { words += ["-m", mode.description] }
-        if let owner = entry.owner, case .success(let name) = environment.resolve(owner) { words += ["-o", name] }
-        if let group = entry.group, case .success(let name) = environment.resolve(group) { words += ["-g", name] }
+        for (template, isGroup) in [(entry.owner, false), (entry.group, true)] {
+            guard let template else { continue }
+            switch account(template, isGroup: isGroup) {
+            case .found(let found):
+                words += [isGroup ? "-g" : "-o", argument(found)]
+                accounts.append(found)
+            case .unknown(let name): return unknownAccountFix(name, isGroup: isGroup)
+            case .unresolved: continue
+            }
+        }
         words.append(host.operatorPath(path))
-        return words.map(ShellWords.quote).joined(separator: " ")
+        let names = host.rootDirectory == nil ? [] : [accounts.map(\.name).joined(separator: ":")].filter { !$0.isEmpty }
+        return ShellWords.sequence([words.map(ShellWords.quote).joined(separator: " ")], names: names)
     }
 
     func evaluate(_ entry: FileEntry) -> [CheckResult] {
