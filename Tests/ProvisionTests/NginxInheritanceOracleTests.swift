@@ -125,6 +125,31 @@ struct NginxInheritanceOracleTests {
         print("NginxInheritanceOracleTests scenario \(scenario), seed \(seed): \(paths.count) locations, compared \(compared)")
     }
 
+    /// alias is a location-only directive, yet nginx merges it (with root, one setting) into a
+    /// nested location: a file under the nested path is served from the outer alias, and
+    /// hostcontract says the nested location has that alias.
+    @Test func aNestedLocationServesFromTheAliasAroundIt() throws {
+        let nginx = try NginxInstance()
+        nginx.directory.write("files/inner/file.txt", "from the alias\n")
+        let server = try nginx.serve { port, _ in
+            "events {}\nhttp {\n" + nginx.httpPreamble + """
+                    server {
+                        listen 127.0.0.1:\(port);
+                        location /outer/ {
+                            alias \(nginx.path)/files/;
+                            location /outer/inner/ { }
+                        }
+                    }
+                }
+
+                """
+        }
+        let configuration = try String(contentsOfFile: nginx.path + "/serve.conf", encoding: .utf8)
+        let response = try #require(try nginx.fetch(["/outer/inner/file.txt"], from: server).first)
+        #expect(response.status == 200 && response.body == Array("from the alias\n".utf8), "\(response.status)")
+        #expect(try Self.hostcontractHolds("alias = \"\(nginx.path)/files/\"", at: "/outer/inner/", in: configuration, directory: nginx.path))
+    }
+
     /// Whether hostcontract finds `rule` (a `directives` entry) holding on the location `path`.
     static func hostcontractHolds(_ rule: String, at path: String, in configuration: String, directory: String) throws -> Bool {
         let text = """
