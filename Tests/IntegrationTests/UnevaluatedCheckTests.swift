@@ -140,4 +140,38 @@ struct UnevaluatedCheckTests {
         let missing = try hostcontractAsNobody(arguments)
         #expect(missing.status == 1, "\(missing.all)")
     }
+
+    /// Effective access behind a directory the auditing user cannot search: whether root reads
+    /// the file is not known to nobody (error), while a denial met on the way is known (fail).
+    @Test func accessBehindADirectoryNobodyCanSearch() throws {
+        let root = try PrivateCornerRoot()
+        root.directory.write("root/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/nonexistent:/usr/sbin/nologin\n")
+        root.directory.write("root/etc/group", "root:x:0:\nnogroup:x:65534:\n")
+        _ = try run("/bin/chmod", ["0644", root.at("/etc/passwd"), root.at("/etc/group")])
+        let contract = root.directory.write("access.toml", """
+            contract = "access"
+            schema = 1
+
+            [[access]]
+            principal = "root"
+            path = "/srv/private/app.conf"
+            allow = "r"
+
+            [[access]]
+            principal = "nobody"
+            path = "/srv/private/app.conf"
+            allow = "r"
+            """)
+        let arguments = ["check", contract, "--root", root.path, "--format", "json"]
+        let asRoot = try run(hostcontractExecutable, arguments)
+        #expect(asRoot.status == 1, "\(asRoot.all)")
+        let outcome = try hostcontractAsNobody(arguments)
+        #expect(outcome.status == 1, "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        // nobody cannot search /srv/private (0700 root): known, a violation.
+        #expect(report.failures == ["access /srv/private/app.conf read"], "\(report.failures)")
+        let unknown = report.results.filter { $0["status"] as? String == "error" }
+        #expect(unknown.count == 1, "\(unknown)")
+        #expect((unknown.first?["message"] as? String)?.hasPrefix("whether root can read /srv/private/app.conf cannot be evaluated here") == true, "\(unknown)")
+    }
 }

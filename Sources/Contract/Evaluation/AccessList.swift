@@ -104,11 +104,18 @@ public struct AccessTrace: Sendable, Equatable {
     public var target: AccessNode?
     /// Where and why the lookup failed.
     public var failure: (path: String, reason: String)?
+    /// The lookup failed because the auditing process may not look further (permission denied,
+    /// an I/O error), not because of what is there: nothing is known past ``failure``'s path.
+    public var failureIsInaccessible: Bool
 
-    public init(searched: [AccessNode], target: AccessNode?, failure: (path: String, reason: String)? = nil) {
+    public init(
+        searched: [AccessNode], target: AccessNode?, failure: (path: String, reason: String)? = nil,
+        failureIsInaccessible: Bool = false
+    ) {
         self.searched = searched
         self.target = target
         self.failure = failure
+        self.failureIsInaccessible = failureIsInaccessible
     }
 
     public static func == (a: AccessTrace, b: AccessTrace) -> Bool {

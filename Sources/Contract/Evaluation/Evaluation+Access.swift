@@ -25,6 +25,14 @@ extension Evaluation {
             let verdict = self.verdict(right, principal, trace, via: allowed ? entry.via : nil)
             let verb = Self.verb(right, trace.target)
             let key = allowed ? "allow" : "deny"
+            // Every directory this process could search grants the principal, and it can look no
+            // further: the answer is not known here (a non-root audit), which is not a violation.
+            if verdict.decision == nil, trace.failureIsInaccessible {
+                recorder.cannotEvaluate(
+                    check, key: key, "whether \(principal.name) can \(verb) \(path) cannot be evaluated here: \(verdict.explanation)",
+                    expected: allowed ? "granted" : "denied", actual: "unknown")
+                continue
+            }
             if allowed {
                 recorder.verify(
                     check, key: key, verdict.granted,

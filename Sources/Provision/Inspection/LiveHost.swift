@@ -73,7 +73,8 @@ public final class LiveHost: ObservedHost {
         }
         return AccessTrace(
             searched: resolution.searched.map(node), target: resolution.target.map(node),
-            failure: resolution.failure.map { ($0.path, $0.error.isNotFound ? "does not exist" : $0.error.description) })
+            failure: resolution.failure.map { ($0.path, $0.error.isNotFound ? "does not exist" : $0.error.description) },
+            failureIsInaccessible: resolution.failure.map { $0.error.isPermissionDenied || $0.error.isInputOutputError } ?? false)
     }
 
     public func linksFollowed(to path: String) -> [AccessNode] {
