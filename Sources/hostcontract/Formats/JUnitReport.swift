@@ -47,7 +47,8 @@ enum JUnitReport {
         return lines.joined(separator: "\n")
     }
 
-    /// XML text and attribute escaping; control characters XML 1.0 forbids are dropped.
+    /// XML text and attribute escaping; what XML 1.0 forbids (control characters, U+FFFE and
+    /// U+FFFF) is dropped.
     static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -58,7 +59,7 @@ enum JUnitReport {
             case "\"": out += "&quot;"
             case "'": out += "&apos;"
             case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20: continue
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
             default: out.unicodeScalars.append(scalar)
             }
         }
