@@ -174,4 +174,55 @@ struct UnevaluatedCheckTests {
         #expect(unknown.count == 1, "\(unknown)")
         #expect((unknown.first?["message"] as? String)?.hasPrefix("whether root can read /srv/private/app.conf cannot be evaluated here") == true, "\(unknown)")
     }
+
+    /// A key, a certificate and an nginx include that exist but only root may read: their
+    /// content checks could not be evaluated (exit 3); root, reading them, finds them good.
+    @Test func contentNobodyCanReadIsNotAViolation() throws {
+        let root = try PrivateCornerRoot()
+        let open = root.at("/srv/open")
+        let script = """
+            set -e
+            cd '\(open)'
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 30 -subj /CN=corner 2>/dev/null
+            printf 'events {}\\nhttp {\\n    include site.conf;\\n}\\n' > nginx.conf
+            printf 'server {\\n    server_name corner;\\n    location / { return 204; }\\n}\\n' > site.conf
+            chmod 0600 key.pem cert.pem site.conf
+            chmod 0644 nginx.conf
+            """
+        let made = try run("/bin/sh", ["-c", script])
+        #expect(made.status == 0, "\(made.all)")
+        let contract = root.directory.write("content.toml", """
+            contract = "content"
+            schema = 1
+
+            [[key]]
+            path = "/srv/open/key.pem"
+            mode = "0600"
+            format = "pem-private-key"
+            min_bits = 2048
+
+            [[certificate]]
+            path = "/srv/open/cert.pem"
+            key = "/srv/open/key.pem"
+
+            [nginx]
+            config = "/srv/open/nginx.conf"
+
+            [[nginx.location]]
+            path = "/"
+            directives = { return = "204" }
+            """)
+        let arguments = ["check", contract, "--root", root.path, "--format", "json"]
+        let asRoot = try run(hostcontractExecutable, arguments)
+        #expect(asRoot.status == 0, "\(asRoot.all)")
+        let outcome = try hostcontractAsNobody(arguments)
+        #expect(outcome.status == 3, "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        #expect(report.failures.isEmpty, "\(report.failures)")
+        #expect(unevaluated(report) == [
+            "key /srv/open/key.pem format", "certificate /srv/open/cert.pem parse",
+            "nginx /srv/open/nginx.conf syntax", "nginx /srv/open/nginx.conf server", "nginx / location",
+        ], "\(unevaluated(report))")
+        #expect(report.results.filter { $0["status"] as? String == "error" }.allSatisfy { $0["fix"] == nil })
+    }
 }

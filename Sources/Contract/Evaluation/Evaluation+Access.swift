@@ -159,6 +159,9 @@ extension Evaluation {
         for isDefault in Set(required.map(\.isDefault)) {
             switch host.accessList(of: path, isDefault: isDefault) {
             case .success(let list): lists[isDefault] = list
+            case .failure(let error) where error.isInaccessible:
+                recorder.cannotEvaluate("acl", key: "acl", "the ACL of \(path) cannot be read: \(error)", expected: expected)
+                return
             case .failure(let error):
                 recorder.fail("acl", key: "acl", "the ACL of \(path) cannot be read: \(error)", expected: expected)
                 return

@@ -23,6 +23,9 @@ extension Evaluation {
                         expected: "at least \(minBits) bits", actual: "\(key.algorithm) \(key.bits)",
                         fix: ShellWords.decision("replace \(host.operatorPath(path)) with a new private key of at least \(max(minBits, 2048)) bits, and its certificates with ones for the new key"))
                 }
+            case .failure(let problem) where problem.isInaccessible:
+                recorder.cannotEvaluate("format", key: "format", "\(path) cannot be read: \(problem)", expected: format.rawValue)
+                if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) cannot be read") }
             case .failure(let problem):
                 recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "not usable",
                               fix: ShellWords.decision("put an unencrypted PEM private key at \(host.operatorPath(path))"))
@@ -33,6 +36,8 @@ extension Evaluation {
             case .success(let certificates):
                 recorder.pass("format", key: "format", "certificate \(certificates[0].subject)", expected: format.rawValue,
                               actual: "\(certificates.count) certificate\(certificates.count == 1 ? "" : "s")")
+            case .failure(let problem) where problem.isInaccessible:
+                recorder.cannotEvaluate("format", key: "format", "\(path) cannot be read: \(problem)", expected: format.rawValue)
             case .failure(let problem):
                 recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "no certificate",
                               fix: ShellWords.decision("put the PEM certificate at \(host.operatorPath(path))"))
@@ -44,9 +49,13 @@ extension Evaluation {
         var (path, recorder) = start(entry.context, path: entry.path)
         let read = recorder.skipReason == nil ? host.certificates(at: path) : .failure(ObservationError("not read"))
         guard case .success(let certificates) = read else {
-            let reason: String = if case .failure(let error) = read { error.description } else { "" }
-            recorder.fail("parse", key: "path", "\(path) \(reason)", expected: "PEM certificates", actual: "none",
-                          fix: ShellWords.decision("put the PEM certificate (bundle) at \(host.operatorPath(path))"))
+            let failure: ObservationError? = if case .failure(let error) = read { error } else { nil }
+            if let failure, failure.isInaccessible {
+                recorder.cannotEvaluate("parse", key: "path", "\(path) cannot be read: \(failure)", expected: "PEM certificates")
+            } else {
+                recorder.fail("parse", key: "path", "\(path) \(failure?.description ?? "")", expected: "PEM certificates", actual: "none",
+                              fix: ShellWords.decision("put the PEM certificate (bundle) at \(host.operatorPath(path))"))
+            }
             for (check, present) in [("ca", entry.ca != nil), ("validity", true), ("min_days_left", entry.minDaysLeft != nil), ("key", entry.key != nil)]
             where present {
                 recorder.skip(check, key: check == "validity" ? "path" : check, "\(path) holds no readable certificate")
@@ -94,6 +103,11 @@ extension Evaluation {
                 recorder.skip("key", key: "key", "key depends on ${\(missing.variable)}, \(missing.reason)")
             case .success(let key):
                 let matched = host.keyMatches(certificate: path, key: normalise(key))
+                if matched == nil, case .failure(let problem) = host.privateKey(at: normalise(key)), problem.isInaccessible {
+                    recorder.cannotEvaluate("key", key: "key", "the private key \(key) cannot be read: \(problem)",
+                                            expected: "matching private key")
+                    return recorder.results
+                }
                 recorder.verify(
                     "key", key: "key", matched == true,
                     pass: "the private key \(key) belongs to \(certificates[0].subject)",

@@ -19,6 +19,12 @@ extension Evaluation {
             return nil
         }
         if let first = configuration.files.first, first.directives.isEmpty, let problem = first.problems.first,
+            problem.line == nil, problem.isInaccessible
+        {
+            recorder.cannotEvaluate("config", "nginx configuration \(main) \(problem.message)", expected: "readable")
+            return recorder.results
+        }
+        if let first = configuration.files.first, first.directives.isEmpty, let problem = first.problems.first,
             problem.line == nil
         {
             recorder.fail("config", "nginx configuration \(main) \(problem.message)", expected: "readable", actual: "unreadable",
@@ -26,7 +32,11 @@ extension Evaluation {
             return recorder.results
         }
         recorder.pass("config", "read \(configuration.files.count) nginx configuration files from \(main)")
-        for problem in configuration.problems {
+        let unread = configuration.problems.filter(\.isInaccessible)
+        for problem in unread {
+            recorder.cannotEvaluate("syntax", "\(problem.location): \(problem.message)", actual: problem.location)
+        }
+        for problem in configuration.problems where !problem.isInaccessible {
             recorder.fail("syntax", "\(problem.location): \(problem.message)", actual: problem.location,
                           fix: "fix \(host.operatorPath(problem.file))\(problem.line.map { " at line \($0)" } ?? "")")
         }
@@ -68,7 +78,17 @@ extension Evaluation {
             }
             results += recorder.results
         }
-        return results
+        guard let first = unread.first else { return results }
+        // What is missing may be in the file that could not be read: a failure is not proven.
+        let proven = recorder.results.count
+        return Array(results[..<proven]) + results[proven...].map { result in
+            guard result.status == .fail else { return result }
+            var result = result
+            result.status = .error
+            result.message += " (not proven: \(first.location) \(first.message))"
+            result.fix = nil
+            return result
+        }
     }
 
     /// Whether a `server_name` list serves `name` (exact, `*.suffix`, `prefix.*` or `.domain`).

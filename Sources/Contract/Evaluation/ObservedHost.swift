@@ -93,10 +93,15 @@ public struct TreeItem: Sendable {
 public struct ObservationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
     public var isNotFound: Bool
+    /// The object could not be read for a reason that says nothing about the contract
+    /// (permission denied to the auditing user, an I/O error): what depends on it is not
+    /// evaluated, rather than failed.
+    public var isInaccessible: Bool
 
-    public init(_ description: String, isNotFound: Bool = false) {
+    public init(_ description: String, isNotFound: Bool = false, isInaccessible: Bool = false) {
         self.description = description
         self.isNotFound = isNotFound
+        self.isInaccessible = isInaccessible
     }
 }
 

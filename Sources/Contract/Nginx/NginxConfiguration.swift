@@ -36,7 +36,8 @@ public struct NginxConfiguration: Sendable {
             if case .success(let text) = contents { totalBytes += text.utf8.count }
             switch contents {
             case .failure(let error):
-                files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(file: path, line: nil, message: "cannot be read: \(error)")]))
+                files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(
+                    file: path, line: nil, message: "cannot be read: \(error)", isInaccessible: error.isInaccessible)]))
             case .success(let text) where secret(path, text) != nil:
                 files.append(NginxFile(path: path, directives: [], problems: [NginxProblem(
                     file: path, line: nil,
@@ -59,7 +60,9 @@ public struct NginxConfiguration: Sendable {
                             names = glob(pattern).sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
                         } else if case .failure(let error) = read(pattern) {
                             names = []
-                            parser.report(NginxProblem(file: path, line: list[i].line, message: "include \(argument) cannot be read: \(error)"))
+                            parser.report(NginxProblem(
+                                file: path, line: list[i].line, message: "include \(argument) cannot be read: \(error)",
+                                isInaccessible: error.isInaccessible))
                         } else {
                             names = [pattern]
                         }
@@ -234,7 +237,9 @@ struct NginxParser {
     /// The file's problems: the lexer's syntax errors and the parser's.
     private(set) var log: NginxProblemLog
 
-    mutating func report(_ problem: NginxProblem) { log.report(line: problem.line, problem.message) }
+    mutating func report(_ problem: NginxProblem) {
+        log.report(line: problem.line, problem.message, isInaccessible: problem.isInaccessible)
+    }
 
     init(path: String, fileIndex: Int, text: String) {
         self.path = path

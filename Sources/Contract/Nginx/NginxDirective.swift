@@ -23,6 +23,9 @@ public struct NginxProblem: Sendable, Equatable {
     public var file: String
     public var line: Int?
     public var message: String
+    /// A file nginx reads could not be read here (permission denied, an I/O error): the
+    /// configuration is incomplete, which says nothing about nginx's.
+    public var isInaccessible = false
 
     public var location: String { line.map { "\(file):\($0)" } ?? file }
 }
@@ -38,8 +41,8 @@ struct NginxProblemLog {
 
     init(path: String) { self.path = path }
 
-    mutating func report(line: Int?, _ message: String) {
-        var problem = NginxProblem(file: path, line: line, message: message)
+    mutating func report(line: Int?, _ message: String, isInaccessible: Bool = false) {
+        var problem = NginxProblem(file: path, line: line, message: message, isInaccessible: isInaccessible)
         if kept.count == Self.limit {
             // Keep the earliest: the one given up is the latest of those kept, or this one.
             let latest = kept.indices.max { (kept[$0].line ?? 0) < (kept[$1].line ?? 0) }!

@@ -49,7 +49,7 @@ public final class LiveHost: ObservedHost {
 
     public func lines(of path: String) -> Result<[Substring], ObservationError> {
         switch root.contents(of: path) {
-        case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
+        case .failure(let error): return .failure(ObservationError(error))
         case .success(let bytes): return .success(Self.lines(bytes))
         }
     }
@@ -84,7 +84,7 @@ public final class LiveHost: ObservedHost {
     public func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError> {
         root.accessControlList(of: path, kind: isDefault ? .default : .access)
             .map(Self.list)
-            .mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }
+            .mapError { ObservationError($0) }
     }
 
     static func list(_ list: AccessControlList) -> AccessList {
@@ -105,14 +105,14 @@ public final class LiveHost: ObservedHost {
     public func text(of path: String) -> Result<String, ObservationError> {
         root.contents(of: path, limit: 16 << 20)
             .map { String(decoding: $0, as: UTF8.self) }
-            .mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }
+            .mapError { ObservationError($0) }
     }
 
     public func glob(_ pattern: String) -> [String] { root.glob(pattern) }
 
     public func privateKey(at path: String) -> Result<KeyFacts, ObservationError> {
         switch root.contents(of: path, limit: 1 << 20) {
-        case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
+        case .failure(let error): return .failure(ObservationError(error))
         case .success(let bytes):
             switch PrivateKeyFile.parse(bytes) {
             case .success(let key): return .success(KeyFacts(algorithm: key.algorithm, bits: key.bits))
@@ -126,7 +126,7 @@ public final class LiveHost: ObservedHost {
 
     public func certificates(at path: String) -> Result<[CertificateFacts], ObservationError> {
         switch root.contents(of: path, limit: 4 << 20) {
-        case .failure(let error): return .failure(ObservationError(error.description, isNotFound: error.isNotFound))
+        case .failure(let error): return .failure(ObservationError(error))
         case .success(let bytes):
             guard let bundle = CertificateBundle.parse(bytes) else { return .failure(ObservationError("holds no PEM certificate")) }
             return .success(bundle.certificates.map {
@@ -176,9 +176,9 @@ public final class LiveHost: ObservedHost {
         let outcome = root.walk(path) { entry in
             visit(TreeItem(
                 path: entry.path,
-                facts: entry.status.map(Self.facts).mapError { ObservationError($0.description, isNotFound: $0.isNotFound) }))
+                facts: entry.status.map(Self.facts).mapError { ObservationError($0) }))
         }
-        if case .failure(let error) = outcome { return ObservationError(error.description, isNotFound: error.isNotFound) }
+        if case .failure(let error) = outcome { return ObservationError(error) }
         return nil
     }
 
@@ -204,4 +204,12 @@ public final class LiveHost: ObservedHost {
     public var accountOrigin: String { accounts.origin }
     public func operatorPath(_ path: String) -> String { root.hostPath(path) }
     public var rootDirectory: String? { root.isHostRoot ? nil : root.path }
+}
+
+extension ObservationError {
+    /// A host error as evaluation sees it: not found, inaccessible (EACCES, EPERM, EIO) or other.
+    init(_ error: HostError) {
+        self.init(error.description, isNotFound: error.isNotFound,
+                  isInaccessible: error.isPermissionDenied || error.isInputOutputError)
+    }
 }
