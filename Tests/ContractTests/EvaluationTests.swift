@@ -146,7 +146,7 @@ import Testing
             #expect(result.message.hasPrefix(before + "line 2: pattern '\(pattern)' needs more work than the limit of "), "\(result.message)")
             #expect(result.message.hasSuffix(" allows; simplify the pattern"), "\(result.message)")
             #expect(result.actual == (before.isEmpty ? "" : "line 1; ") + "line 2 undecided")
-            #expect(result.fix == "simplify the pattern '\(pattern)' in the contract")
+            #expect(result.fix == "(decide) simplify the pattern '\(pattern)' in the contract")
         }
         let require = results.filter { $0.check == "require" }
         #expect(require.map(\.status) == [.fail, .pass])

@@ -50,7 +50,7 @@ import Testing
         let open = try #require(results.first { $0.subject == "/open/" && $0.check == "auth_basic" })
         #expect(open.status == .fail)
         #expect(open.actual == "off")
-        #expect(open.fix == "set `auth_basic Restricted;` at \(Self.file):7")
+        #expect(open.fix == "(decide) set `auth_basic Restricted;` at \(Self.file):7")
     }
 
     /// A location with any add_header of its own inherits none: the server's are lost.
@@ -71,7 +71,7 @@ import Testing
         let a = try #require(results.first { $0.subject == "/a/" && $0.check == "add_header" })
         #expect(a.status == .fail)
         #expect(a.message == "location /a/ at \(Self.file):6 lacks add_header X-Frame-Options DENY (the add_header of the http block at \(Self.file):2 (\(Self.file):3) is not inherited: the location /a/ at \(Self.file):6 has its own add_header (\(Self.file):6), and a block with its own takes none from above; the add_header of the server at \(Self.file):4 (\(Self.file):5) is not inherited: the location /a/ at \(Self.file):6 has its own add_header (\(Self.file):6), and a block with its own takes none from above)")
-        #expect(a.fix == "add `add_header X-Frame-Options DENY;` to the location /a/ at \(Self.file):6")
+        #expect(a.fix == "(decide) add `add_header X-Frame-Options DENY;` to the location /a/ at \(Self.file):6")
         let b = try #require(results.first { $0.subject == "/b/" && $0.check == "add_header" })
         #expect(b.status == .pass)
         #expect(b.message.hasSuffix("(inherited from the server at \(Self.file):4)"))
@@ -82,7 +82,7 @@ import Testing
         let configuration = "events {}\nhttp {\n    server {\n        proxy_set_header Host $host;\n        location / { proxy_pass http://b; }\n    }\n}\n"
         let results = try run(location("/", "proxy_set_header = [\"Host $host\", \"X-Real-IP $remote_addr\"]"), configuration)
         let fix = try result(results, "proxy_set_header").fix
-        #expect(fix == "add `proxy_set_header X-Real-IP $remote_addr;` to the location / at \(Self.file):5, and repeat there the proxy_set_header it now inherits from the server at \(Self.file):3 (a block with its own proxy_set_header takes none from above)")
+        #expect(fix == "(decide) add `proxy_set_header X-Real-IP $remote_addr;` to the location / at \(Self.file):5, and repeat there the proxy_set_header it now inherits from the server at \(Self.file):3 (a block with its own proxy_set_header takes none from above)")
     }
 
     /// allow and deny are one list of rules in nginx: a location's deny drops the server's allow.
@@ -124,8 +124,8 @@ import Testing
         #expect(results.first { $0.subject == "/api/" && $0.check == "limit_req" }?.status == .pass)
         let missing = try #require(results.first { $0.subject == "/b/" && $0.check == "limit_req" })
         #expect(missing.status == .fail)
-        #expect(missing.fix == "add a limit_req directive, with the arguments it needs, to the location /b/ at \(Self.file):5")
-        #expect(results.first { $0.subject == "/b/" && $0.check == "internal" }?.fix == "add `internal;` to the location /b/ at \(Self.file):5")
+        #expect(missing.fix == "(decide) add a limit_req directive, with the arguments it needs, to the location /b/ at \(Self.file):5")
+        #expect(results.first { $0.subject == "/b/" && $0.check == "internal" }?.fix == "(decide) add `internal;` to the location /b/ at \(Self.file):5")
     }
 
     /// Fixes quote what nginx needs quoted and give a directive as many arguments as it takes.
@@ -133,11 +133,11 @@ import Testing
         let configuration = "events {}\nhttp {\n    server {\n        location / { }\n    }\n}\n"
         let rules = "add_header = [\"Content-Security-Policy default-src 'self'; img-src * always\"], auth_basic = \"Restricted Area\", return = \"200 a b\", more_set_headers = \"X-A: b\""
         let results = try run(location("/", rules), configuration)
-        #expect(try result(results, "add_header").fix == "add `add_header Content-Security-Policy \"default-src 'self'; img-src *\" always;` to the location / at \(Self.file):4")
-        #expect(try result(results, "auth_basic").fix == "add `auth_basic \"Restricted Area\";` to the location / at \(Self.file):4")
-        #expect(try result(results, "return").fix == "add `return 200 \"a b\";` to the location / at \(Self.file):4")
+        #expect(try result(results, "add_header").fix == "(decide) add `add_header Content-Security-Policy \"default-src 'self'; img-src *\" always;` to the location / at \(Self.file):4")
+        #expect(try result(results, "auth_basic").fix == "(decide) add `auth_basic \"Restricted Area\";` to the location / at \(Self.file):4")
+        #expect(try result(results, "return").fix == "(decide) add `return 200 \"a b\";` to the location / at \(Self.file):4")
         // A third-party directive: how its arguments split is not known, so no directive is printed.
-        #expect(try result(results, "more_set_headers").fix == "add a more_set_headers directive whose arguments read 'X-A: b' to the location / at \(Self.file):4")
+        #expect(try result(results, "more_set_headers").fix == "(decide) add a more_set_headers directive whose arguments read 'X-A: b' to the location / at \(Self.file):4")
     }
 
     /// A missing location's fix is an empty block nginx accepts.

@@ -166,7 +166,7 @@ struct CheckCommandTests {
         #expect(report.failures == ["variable ENDOREG_DEPLOYMENT_ROLE one_of"])
         // The file given is on this machine, not under --root, and the fix says so.
         let fix = report.results(subject: "ENDOREG_DEPLOYMENT_ROLE", check: "one_of").first?["fix"] as? String
-        #expect(fix == "set ENDOREG_DEPLOYMENT_ROLE to one of central_hub, site_node, standalone in \(file)")
+        #expect(fix == "(decide) set ENDOREG_DEPLOYMENT_ROLE to one of central_hub, site_node, standalone in \(file)")
     }
 
     @Test func onlySelectsKinds() throws {

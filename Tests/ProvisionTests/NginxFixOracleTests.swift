@@ -107,7 +107,9 @@ struct NginxFixOracleTests {
                 #expect(try nginx.test(file).status == 0, "\(rule), \(start): the starting configuration")
                 let before = try Self.evaluate(rule, file: file)
                 #expect(before.status == .fail, "\(rule), \(start): \(before.message)")
-                let fix = try #require(before.fix, "\(rule), \(start): no fix")
+                let marked = try #require(before.fix, "\(rule), \(start): no fix")
+                #expect(marked.hasPrefix("(decide) "), "an edit of nginx's configuration is not a command: \(marked)")
+                let fix = String(marked.dropFirst("(decide) ".count))
                 let directives = Self.backticked(fix)
                 if directives.isEmpty {
                     #expect(fix.hasPrefix("add a \(entry.name) directive, with the arguments it needs, to the location /t/ at \(file):"),

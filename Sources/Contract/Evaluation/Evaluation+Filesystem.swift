@@ -16,13 +16,13 @@ extension Evaluation {
                 recorder.fail(
                     "exists", key: "path", "\(path) is a \(found.kind.rawValue), not a directory",
                     expected: "directory", actual: found.kind.rawValue,
-                    fix: "move the \(found.kind.rawValue) at \(host.operatorPath(path)) aside, then run hostcontract provision")
+                    fix: ShellWords.decision("move the \(found.kind.rawValue) at \(host.operatorPath(path)) aside, then run hostcontract provision"))
             default:
                 recorder.fail(
                     "exists", key: "path", describe(state, path: path), state: state, expected: "directory", actual: actual(state),
                     fix: entry.create
                         ? creationCommand(path, entry)
-                        : "mount or create \(host.operatorPath(path)) (create = false: provisioning does not create it)")
+                        : ShellWords.decision("mount or create \(host.operatorPath(path)) (create = false: provisioning does not create it)"))
             }
             checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.effectiveMode)
             checkAccessControlList(&recorder, entry.acl, path: path, present: facts != nil)
@@ -71,7 +71,7 @@ extension Evaluation {
         default:
             recorder.fail(
                 "exists", key: "path", describe(state, path: path), state: state, expected: "regular file", actual: actual(state),
-                fix: "create \(host.operatorPath(path))")
+                fix: ShellWords.decision("create \(host.operatorPath(path))"))
         }
         checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
         checkLines(&recorder, entry, path: path, readable: facts != nil)
@@ -111,14 +111,14 @@ extension Evaluation {
                 recorder.fail(
                     "forbid", key: "forbid", (hits.isEmpty ? "" : matched + "; ") + "line \(line): " + pattern.tooMuchWork(limit: limit),
                     expected: "no line matching '\(pattern)'", actual: (hits.isEmpty ? "" : found + "; ") + "line \(line) undecided",
-                    fix: "simplify the pattern '\(pattern)' in the contract")
+                    fix: ShellWords.decision("simplify the pattern '\(pattern)' in the contract"))
                 continue
             }
             recorder.verify(
                 "forbid", key: "forbid", hits.isEmpty,
                 pass: "no line matches '\(pattern)'", fail: matched,
                 expected: "no line matching '\(pattern)'", actual: found,
-                fix: "edit \(host.operatorPath(path)) at \(found)")
+                fix: ShellWords.decision("edit \(host.operatorPath(path)) at \(found)"))
         }
         for pattern in entry.require {
             if let problem {
@@ -130,14 +130,14 @@ extension Evaluation {
                 recorder.fail(
                     "require", key: "require", "line \(line): " + pattern.tooMuchWork(limit: limit),
                     expected: "a line matching '\(pattern)'", actual: "line \(line) undecided",
-                    fix: "simplify the pattern '\(pattern)' in the contract")
+                    fix: ShellWords.decision("simplify the pattern '\(pattern)' in the contract"))
                 continue
             }
             recorder.verify(
                 "require", key: "require", !hits.isEmpty,
                 pass: "line \(hits.first ?? 0) matches '\(pattern)'", fail: "no line matches required pattern '\(pattern)'",
                 expected: "a line matching '\(pattern)'", actual: hits.first.map { "line \($0)" } ?? "no such line",
-                fix: "add a line matching '\(pattern)' to \(host.operatorPath(path))")
+                fix: ShellWords.decision("add a line matching '\(pattern)' to \(host.operatorPath(path))"))
         }
     }
 
@@ -186,11 +186,11 @@ extension Evaluation {
                 "exists", key: "path",
                 "\(path) is a \(found.kind.rawValue); a key must be a regular file, not a \(found.kind.rawValue)",
                 expected: "regular file", actual: found.kind.rawValue,
-                fix: "replace \(host.operatorPath(path)) with the key file itself")
+                fix: ShellWords.decision("replace \(host.operatorPath(path)) with the key file itself"))
         default:
             recorder.fail(
                 "exists", key: "path", describe(state, path: path), state: state, expected: "regular file", actual: actual(state),
-                fix: "install the key at \(host.operatorPath(path))")
+                fix: ShellWords.decision("install the key at \(host.operatorPath(path))"))
         }
         checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
         if let facts {
@@ -210,7 +210,7 @@ extension Evaluation {
                     "min_bytes", key: "min_bytes", facts.size >= Int64(minBytes),
                     pass: "holds at least \(minBytes) bytes", fail: "holds fewer than \(minBytes) bytes",
                     expected: "at least \(minBytes) bytes", actual: facts.size >= Int64(minBytes) ? "enough" : "fewer",
-                    fix: "replace \(host.operatorPath(path)) with a key of at least \(minBytes) bytes")
+                    fix: ShellWords.decision("replace \(host.operatorPath(path)) with a key of at least \(minBytes) bytes"))
             } else {
                 recorder.skip("min_bytes", key: "min_bytes", "\(path) is not a regular file")
             }

@@ -28,7 +28,7 @@ extension Evaluation {
             problem.line == nil
         {
             recorder.fail("config", "nginx configuration \(main) \(problem.message)", expected: "readable", actual: "unreadable",
-                          fix: "point [nginx] config at the main nginx.conf")
+                          fix: ShellWords.decision("point [nginx] config at the main nginx.conf"))
             return recorder.results
         }
         recorder.pass("config", "read \(configuration.files.count) nginx configuration files from \(main)")
@@ -38,7 +38,7 @@ extension Evaluation {
         }
         for problem in configuration.problems where !problem.isInaccessible {
             recorder.fail("syntax", "\(problem.location): \(problem.message)", actual: problem.location,
-                          fix: "fix \(host.operatorPath(problem.file))\(problem.line.map { " at line \($0)" } ?? "")")
+                          fix: ShellWords.decision("fix \(host.operatorPath(problem.file))\(problem.line.map { " at line \($0)" } ?? "")"))
         }
         // Nested or expanded past the limits: the problems say where; nothing more is walked.
         if configuration.refusal != nil { return recorder.results }
@@ -196,8 +196,8 @@ extension Evaluation {
                 rule.name, key: "directives", !occurrences.isEmpty,
                 pass: "\(place) has \(rule.name)\(origin)", fail: "\(place) lacks \(rule.name)\(note)",
                 expected: rule.name, actual: occurrences.isEmpty ? "absent" : shown,
-                fix: NginxCatalog.withoutArguments.contains(rule.name) ? "add `\(rule.name);` to the \(place)"
-                    : "add a \(rule.name) directive, with the arguments it needs, to the \(place)")
+                fix: ShellWords.decision(NginxCatalog.withoutArguments.contains(rule.name) ? "add `\(rule.name);` to the \(place)"
+                    : "add a \(rule.name) directive, with the arguments it needs, to the \(place)"))
         case .equals(let template):
             guard case .success(let wanted) = environment.resolve(template) else {
                 recorder.skip(rule.name, key: "directives", "\(rule.name) depends on a variable that is not set")
@@ -213,7 +213,7 @@ extension Evaluation {
                 fail: occurrences.isEmpty ? "\(place) lacks \(rule.name) \(wanted)\(note)"
                     : "\(place) has \(rule.name) \(shown)\(origin), contract requires \(wanted)",
                 expected: wanted, actual: occurrences.isEmpty ? "absent" : occurrences.map(\.joinedArguments).joined(separator: "; "),
-                fix: fix(wanted))
+                fix: ShellWords.decision(fix(wanted)))
         case .includes(let templates):
             var missing: [String] = []
             for template in templates {
@@ -231,7 +231,7 @@ extension Evaluation {
                 pass: "\(place) has \(rule.name) " + wanted.joined(separator: "; ") + origin,
                 fail: "\(place) lacks \(rule.name) " + missing.joined(separator: "; ") + note,
                 expected: wanted.joined(separator: "; "), actual: occurrences.isEmpty ? "absent" : shown,
-                fix: fixes)
+                fix: ShellWords.decision(fixes))
         }
     }
 
@@ -259,7 +259,7 @@ extension Evaluation {
                 ? "\(place) ends with '/' but its alias \(target) (\(at)) does not: \(written)file maps to \(target)file"
                 : "location \(written) at \(configuration.location(of: location)) has no trailing '/' but its alias \(target) (\(at)) has one: a request for \(written)../ reaches the parent of \(target) (alias traversal)",
             expected: "both or neither end with '/'", actual: "location \(written), alias \(target)",
-            fix: "end both the location path and the alias with '/' (\(at))")
+            fix: ShellWords.decision("end both the location path and the alias with '/' (\(at))"))
     }
 
     /// The worker user (nginx's `user` directive, or the compiled-in nobody) can search and read

@@ -80,7 +80,7 @@ extension Evaluation {
             if case .gaveUp(let limit) = outcome {
                 recorder.fail(
                     "pattern", key: "pattern", "\(name): " + pattern.tooMuchWork(limit: limit),
-                    expected: pattern.source, actual: "undecided", fix: "simplify the pattern '\(pattern)' in the contract")
+                    expected: pattern.source, actual: "undecided", fix: ShellWords.decision("simplify the pattern '\(pattern)' in the contract"))
             } else {
                 recorder.verify(
                     "pattern", key: "pattern", outcome == .match,
@@ -123,7 +123,7 @@ extension Evaluation {
                 pass: "\(printable ? value : name) \(exists ? "exists" : "does not exist")",
                 fail: !printable ? "the path in \(name) \(exists ? "does not exist" : "exists")" : describe(state, path: value),
                 expected: exists ? "present" : "absent", actual: isThere ? "present" : actual(state),
-                fix: exists && printable ? "create \(host.operatorPath(value))" : nil)
+                fix: exists && printable ? ShellWords.decision("create \(host.operatorPath(value))") : nil)
         }
         if let list = entry.keyIDIn {
             // The list holds secrets: neither it, nor its ids, nor its length is shown.
@@ -136,7 +136,7 @@ extension Evaluation {
                 fail: environment.value(of: list) == nil ? "\(list) is not set, so \(name) names no key"
                     : "\(name) names no key in \(list)",
                 expected: "the id of a key in \(list)", actual: ids.contains(value) ? "listed" : "not listed",
-                fix: "set \(name) to the id of one of the keys in \(list) (the part before ':')")
+                fix: ShellWords.decision("set \(name) to the id of one of the keys in \(list) (the part before ':')"))
         }
         return recorder.results
     }
@@ -159,7 +159,7 @@ extension Evaluation {
                 recorder.fail(
                     "alias", key: "aliases",
                     "\(alias) is set but \(name) is not: rename \(alias) to \(name) (\(alias) is an older name of it)",
-                    expected: "\(name) set", actual: "only \(alias) set", fix: "rename \(alias) to \(name) in \(environmentName)")
+                    expected: "\(name) set", actual: "only \(alias) set", fix: ShellWords.decision("rename \(alias) to \(name) in \(environmentName)"))
                 continue
             }
             let same = entry.path ? normalise(value) == normalise(canonical) : value == canonical
@@ -171,8 +171,8 @@ extension Evaluation {
                     ? "\(alias) differs from \(name)"
                     : "\(alias) is '\(value)' but \(name) is '\(canonical)'; they must name the same \(entry.path ? "path" : "value")",
                 expected: shown ? canonical : nil, actual: shown ? value : nil,
-                fix: !shown ? "set \(alias) to the value of \(name) in \(environmentName), or remove it"
-                    : "set \(alias)=\(ShellWords.quote(canonical)) in \(environmentName), or remove it")
+                fix: ShellWords.decision(!shown ? "set \(alias) to the value of \(name) in \(environmentName), or remove it"
+                    : "set \(alias)=\(ShellWords.quote(canonical)) in \(environmentName), or remove it"))
         }
     }
 
@@ -185,12 +185,12 @@ extension Evaluation {
     }
 
     func settingAdvice(_ name: String, to value: String? = nil) -> String {
-        guard let value else { return "set \(name) in \(environmentName)" }
-        return "set \(name)=\(ShellWords.quote(value)) in \(environmentName)"
+        guard let value else { return ShellWords.decision("set \(name) in \(environmentName)") }
+        return ShellWords.decision("set \(name)=\(ShellWords.quote(value)) in \(environmentName)")
     }
 
     func settingAdvice(_ name: String, toOneOf values: [String]) -> String {
-        "set \(name) to one of \(values.joined(separator: ", ")) in \(environmentName)"
+        ShellWords.decision("set \(name) to one of \(values.joined(separator: ", ")) in \(environmentName)")
     }
 
     /// The environment file itself: readable, and every line one systemd takes as meant.
@@ -206,7 +206,7 @@ extension Evaluation {
             results.append(CheckResult(
                 kind: .environment, subject: subject, check: "readable", status: inaccessible ? .error : .fail,
                 message: "environment file \(subject) cannot be read: \(error)", expected: "readable", actual: error,
-                fix: inaccessible ? nil : "create \(target)", line: line))
+                fix: inaccessible ? nil : ShellWords.decision("create \(target)"), line: line))
             return results
         }
         results.append(CheckResult(
@@ -216,7 +216,7 @@ extension Evaluation {
             results.append(CheckResult(
                 kind: .environment, subject: subject, check: "syntax", status: .fail, severity: problem.severity,
                 message: "\(subject):\(problem.line): \(problem.message)", actual: "line \(problem.line)",
-                fix: "edit \(target) at line \(problem.line)", line: line))
+                fix: ShellWords.decision("edit \(target) at line \(problem.line)"), line: line))
         }
         return results
     }
