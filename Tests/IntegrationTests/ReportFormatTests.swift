@@ -176,4 +176,59 @@ struct ReportFormatTests {
         #expect(printed.status == 2)
         #expect(printed.standardOutput.contains("hostcontract_up{contract=\"invalid\"} 0\n"), "\(printed.all)")
     }
+
+    /// The other formats, when the check cannot run, replace the file `--output` names with a
+    /// report that says so, read by the same consumers: JSON `passed: false, ran: false` with no
+    /// results, JUnit one testcase in error, SARIF an unsuccessful invocation. A stale passing
+    /// report never survives an invalid contract.
+    @Test func everyFormatSaysTheCheckDidNotRun() throws {
+        let root = try PrivateCornerRoot()
+        let directory = TemporaryDirectory("not-run")
+        let invalid = root.directory.write("invalid.toml", "contract = \"corner\"\nschema = 1\n[[directory]]\nmode = 750\n")
+        for format in ["json", "junit", "sarif", "text"] {
+            let file = directory.path + "/report." + format
+            let ran = try hostcontract("check", root.contract, "--root", root.path, "--format", format, "--output", file)
+            #expect(ran.status == 0, "\(format): \(ran.all)")
+            let refused = try hostcontract("check", invalid, "--root", root.path, "--format", format, "--output", file)
+            #expect(refused.status == 2, "\(format): \(refused.all)")
+            #expect(refused.standardOutput.isEmpty)
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            switch format {
+            case "json":
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                #expect(json["passed"] as? Bool == false)
+                #expect(json["ran"] as? Bool == false)
+                #expect((json["results"] as? [Any])?.isEmpty == true)
+                #expect((json["error"] as? String)?.contains("invalid.toml is invalid") == true, "\(text)")
+            case "junit":
+                let counts = try python("""
+                    import json, sys
+                    from junitparser import JUnitXml, Error
+                    xml = JUnitXml.fromfile(sys.argv[1])
+                    cases = [case for suite in xml for case in suite]
+                    print(json.dumps({"errors": xml.errors, "failures": xml.failures, "tests": xml.tests,
+                                      "error_cases": sum(1 for c in cases if any(isinstance(r, Error) for r in c.result))}))
+                    """, text)
+                #expect(counts["errors"] as? Int == 1 && counts["error_cases"] as? Int == 1 && counts["failures"] as? Int == 0, "\(counts)")
+            case "sarif":
+                let summary = try python("""
+                    import json, sys
+                    from sarif import loader
+                    log = loader.load_sarif_file(sys.argv[1])
+                    data = json.load(open(sys.argv[1]))
+                    invocation = data["runs"][0]["invocations"][0]
+                    print(json.dumps({"results": log.get_result_count(), "successful": invocation["executionSuccessful"],
+                                      "notifications": [n["level"] for n in invocation["toolExecutionNotifications"]]}))
+                    """, text)
+                #expect(summary["results"] as? Int == 0)
+                #expect(summary["successful"] as? Bool == false)
+                #expect(summary["notifications"] as? [String] == ["error"])
+            default:
+                #expect(text.hasPrefix("contract invalid not checked: "), "\(text)")
+            }
+        }
+        // Without --output nothing is printed but the diagnostics: standard output stays a report or nothing.
+        let printed = try hostcontract("check", invalid, "--format", "json")
+        #expect(printed.status == 2 && printed.standardOutput.isEmpty)
+    }
 }

@@ -39,17 +39,19 @@ struct Check: ParsableCommand {
         }
         let started = Terminal.wallClock(), clock = Terminal.monotonicClock()
         var report: Report
+        let loaded: Contract
         do {
-            let loaded = try contract.load()
-            do {
-                report = try Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only).run()
-            } catch {
-                FileHandleStream.standardError.write("hostcontract: \(error)\n")
-                throw ExitCode(2)
-            }
+            loaded = try contract.load()
         } catch {
-            try reportNotRun()
+            try reportNotRun("the contract \(contract.name) is invalid (hostcontract lint lists why)")
             throw error
+        }
+        do {
+            report = try Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only).run()
+        } catch {
+            FileHandleStream.standardError.write("hostcontract: \(error)\n")
+            try reportNotRun("\(error)")
+            throw ExitCode(2)
         }
         report.timestamp = started
         report.duration = Terminal.monotonicClock() - clock
@@ -63,16 +65,28 @@ struct Check: ParsableCommand {
         }
     }
 
-    /// Where the check could not run (invalid contract, unreadable root), the Prometheus report
-    /// says so (`hostcontract_up 0`) and replaces the last one, whose `hostcontract_holds` would
-    /// otherwise be read as current. Without a last one, the contract is named by its file
-    /// (`app.toml`: `app`).
-    func reportNotRun() throws {
-        guard format == .prometheus else { return }
+    /// Where the check could not run (invalid contract, unreadable root), the report says so and
+    /// replaces the last one, whose verdict would otherwise be read as current: Prometheus with
+    /// `hostcontract_up 0` (also on standard output), the other formats in the file `--output`
+    /// names. Without a last report, the contract is named by its file (`app.toml`: `app`).
+    func reportNotRun(_ reason: String) throws {
         let output = Output(output)
-        let name = contract.contract.split(separator: "/").last.map(String.init) ?? contract.contract
-        try output.deliver(PrometheusReport.renderDown(
-            replacing: output.previousText(), fallbackName: name.hasSuffix(".toml") ? String(name.dropLast(5)) : name))
+        let file = contract.contract.split(separator: "/").last.map(String.init) ?? contract.contract
+        let name = file.hasSuffix(".toml") ? String(file.dropLast(5)) : file
+        switch format {
+        case .prometheus:
+            try output.deliver(PrometheusReport.renderDown(replacing: output.previousText(), fallbackName: name))
+        case _ where output.isStandardOutput:
+            return
+        case .json:
+            try output.deliver(JSONReport.renderNotRun(contract: name, contractFile: contract.name, root: host.root ?? "/", reason: reason))
+        case .junit:
+            try output.deliver(JUnitReport.renderNotRun(contract: name, reason: reason))
+        case .sarif:
+            try output.deliver(SARIFReport.renderNotRun(contract: name, contractFile: contract.name, reason: reason))
+        case .text:
+            try output.deliver("contract \(name) not checked: \(reason)\n")
+        }
     }
 }
 

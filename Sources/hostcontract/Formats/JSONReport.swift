@@ -20,6 +20,18 @@ enum JSONReport {
         return document.rendered(indent: "") + "\n"
     }
 
+    /// The report of a check that could not run: not passed, no results, and why (`ran` and
+    /// `error` are additions to the spec's report, present only here).
+    static func renderNotRun(contract: String, contractFile: String, root: String, reason: String) -> String {
+        let zero = JSONValue.number(0)
+        return JSONValue.object([
+            ("contract", .string(contract)), ("contract_file", .string(contractFile)), ("root", .string(root)),
+            ("passed", .bool(false)), ("ran", .bool(false)), ("error", .string(reason)),
+            ("summary", .object([("total", zero), ("passed", zero), ("failed", zero), ("skipped", zero), ("errors", zero)])),
+            ("results", .array([])),
+        ]).rendered(indent: "") + "\n"
+    }
+
     static func value(_ result: CheckResult) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("kind", .string(result.kind.rawValue)), ("subject", .string(result.subject)),

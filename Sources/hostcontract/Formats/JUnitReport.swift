@@ -38,6 +38,16 @@ enum JUnitReport {
         return xml + "</testsuites>\n"
     }
 
+    /// The report of a check that could not run: one testcase in error, saying why.
+    static func renderNotRun(contract: String, reason: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<testsuites name=\"\(escape("hostcontract \(contract)"))\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+            + "  <testsuite name=\"contract\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+            + "    <testcase classname=\"\(escape(contract)).contract\" name=\"check ran\" time=\"0\">\n"
+            + "      <error message=\"\(escape("not checked: " + reason))\" type=\"not-run\">\(escape(reason))</error>\n"
+            + "    </testcase>\n  </testsuite>\n</testsuites>\n"
+    }
+
     static func details(_ result: CheckResult, file: String) -> String {
         var lines = [result.message]
         if let expected = result.expected { lines.append("expected: \(expected)") }

@@ -90,6 +90,34 @@ enum SARIFReport {
         ]).rendered(indent: "") + "\n"
     }
 
+    /// The log of a check that could not run: an unsuccessful invocation (3.20.14) with the reason
+    /// as an error notification, and no results.
+    static func renderNotRun(contract: String, contractFile: String, reason: String) -> String {
+        let run = JSONValue.object([
+            ("tool", .object([("driver", .object([
+                ("name", .string("hostcontract")), ("version", .string(BuildInfo.version)),
+                ("informationUri", .string("https://github.com/hostcontract/hostcontract")), ("rules", .array([])),
+            ]))])),
+            ("automationDetails", .object([("id", .string("hostcontract/\(contract)/"))])),
+            ("invocations", .array([.object([
+                ("executionSuccessful", .bool(false)),
+                ("toolExecutionNotifications", .array([.object([
+                    ("level", .string("error")), ("message", .object([("text", .string("not checked: " + reason))])),
+                    ("locations", .array([.object([("physicalLocation", .object([
+                        ("artifactLocation", .object([("uri", .string(contractFile))])),
+                    ]))])])),
+                ])])),
+            ])])),
+            ("results", .array([])),
+            ("properties", .object([("contract", .string(contract)), ("passed", .bool(false))])),
+        ])
+        return JSONValue.object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([run])),
+        ]).rendered(indent: "") + "\n"
+    }
+
     static func level(_ result: CheckResult) -> String { result.severity == .error ? "error" : "warning" }
 
     static func message(_ result: CheckResult) -> String {
