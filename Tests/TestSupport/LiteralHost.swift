@@ -12,6 +12,8 @@ public final class LiteralHost: ObservedHost {
     public var memberships: [String: [String]] = [:]
     public var walked: [String: [TreeItem]] = [:]
     public var rootDirectory: String? = nil
+    /// Symbolic links in unit directories: path to target.
+    public var unitLinks: [String: String] = [:]
 
     public init() {}
 
@@ -105,4 +107,31 @@ public final class LiteralHost: ObservedHost {
     public func add(_ path: String, _ kind: PathFacts.Kind = .directory, mode: UInt32, user: UInt32 = 0, group: UInt32 = 0, size: Int64 = 0) {
         paths[path] = .present(PathFacts(kind: kind, mode: FileMode(rawValue: mode), userID: user, groupID: group, size: size))
     }
+}
+
+extension LiteralHost {
+    /// Unit files by absolute path (in `contents`, under a unit directory) and links by path
+    /// (in `unitLinks`), listed as directories hold them.
+    public func entries(in directory: String) -> [UnitFileEntry] {
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        var seen: [String: UnitFileEntry] = [:]
+        for path in contents.keys where path.hasPrefix(prefix) {
+            let rest = path.dropFirst(prefix.count)
+            let name = String(rest.split(separator: "/").first ?? "")
+            guard !name.isEmpty else { continue }
+            seen[name] = UnitFileEntry(name: name, kind: rest.contains("/") ? .directory : .regularFile)
+        }
+        for (path, target) in unitLinks where path.hasPrefix(prefix) {
+            let rest = path.dropFirst(prefix.count)
+            if rest.contains("/") {
+                let name = String(rest.split(separator: "/")[0])
+                seen[name] = UnitFileEntry(name: name, kind: .directory)
+            } else {
+                seen[String(rest)] = UnitFileEntry(name: String(rest), kind: .symbolicLink(target: target))
+            }
+        }
+        return seen.keys.sorted().map { seen[$0]! }
+    }
+
+    public func contents(of path: String) -> [UInt8]? { contents[path].map { Array($0.utf8) } }
 }

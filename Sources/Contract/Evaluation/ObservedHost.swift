@@ -1,6 +1,10 @@
-/// What evaluation needs to know about a host, asked one question at a time. The host module
-/// answers for a real machine or an image root; tests answer with literals.
-public protocol ObservedHost: AnyObject {
+/// What evaluation needs to know about a host, asked one question at a time, one domain per
+/// protocol: a test host answers with literals, the host module for a real machine or an image
+/// root. A kind's evaluation asks only the domains it needs.
+public typealias ObservedHost = FileObserver & AccountObserver & CryptoObserver & StorageObserver & ServiceObserver
+
+/// Paths, their metadata and contents, inside the root.
+public protocol FileObserver: AnyObject {
     /// The facts about `path` inside the root, following symbolic links unless `followFinal` is false.
     func inspect(_ path: String, followFinal: Bool) -> PathState
     /// The lines of the regular file at `path`; never opens anything but a regular file.
@@ -11,23 +15,20 @@ public protocol ObservedHost: AnyObject {
     func linksFollowed(to path: String) -> [AccessNode]
     /// The access ACL (or a directory's default ACL) of `path`, following symbolic links.
     func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError>
-    /// The text of the regular file at `path` (for configuration files nginx reads).
+    /// The text of the regular file at `path` (configuration files: nginx's, structured ones).
     func text(of path: String) -> Result<String, ObservationError>
     /// The paths matching a glob pattern, as nginx's `include` expands it.
     func glob(_ pattern: String) -> [String]
-    /// What the PEM private key at `path` is (never its content), or why it cannot be used.
-    func privateKey(at path: String) -> Result<KeyFacts, ObservationError>
-    /// The certificates of the PEM file at `path`.
-    func certificates(at path: String) -> Result<[CertificateFacts], ObservationError>
-    /// Whether the private key at `key` belongs to the first certificate at `certificate`; nil
-    /// when either cannot be read.
-    func keyMatches(certificate: String, key: String) -> Bool?
-    /// What the filesystem holding `path` is stored on, down to a dm-crypt mapping.
-    func encryption(of path: String) -> EncryptionFacts
-    /// Now, in seconds since the epoch (for certificate validity).
-    var currentTime: Int64 { get }
     /// Visits every entry below `path` without following symbolic links.
     func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError?
+    /// The path as an operator types it on this machine (prefixed with `--root`).
+    func operatorPath(_ path: String) -> String
+    /// The `--root` directory, or nil for the host itself.
+    var rootDirectory: String? { get }
+}
+
+/// Users and groups, from the root's account database.
+public protocol AccountObserver: AnyObject {
     func user(named name: String) -> Account?
     func user(id: UInt32) -> Account?
     func group(named name: String) -> Account?
@@ -38,11 +39,31 @@ public protocol ObservedHost: AnyObject {
     var systemIDMaximum: UInt32 { get }
     /// Where users and groups come from, for messages.
     var accountOrigin: String { get }
-    /// The path as an operator types it on this machine (prefixed with `--root`).
-    func operatorPath(_ path: String) -> String
-    /// The `--root` directory, or nil for the host itself.
-    var rootDirectory: String? { get }
 }
+
+/// Keys and certificates as OpenSSL reads them, never their content; and the clock they are
+/// judged by.
+public protocol CryptoObserver: AnyObject {
+    /// What the PEM private key at `path` is (never its content), or why it cannot be used.
+    func privateKey(at path: String) -> Result<KeyFacts, ObservationError>
+    /// The certificates of the PEM file at `path`.
+    func certificates(at path: String) -> Result<[CertificateFacts], ObservationError>
+    /// Whether the private key at `key` belongs to the first certificate at `certificate`; nil
+    /// when either cannot be read.
+    func keyMatches(certificate: String, key: String) -> Bool?
+    /// Now, in seconds since the epoch (for certificate validity).
+    var currentTime: Int64 { get }
+}
+
+/// What a path is stored on.
+public protocol StorageObserver: AnyObject {
+    /// What the filesystem holding `path` is stored on, down to a dm-crypt mapping.
+    func encryption(of path: String) -> EncryptionFacts
+}
+
+/// systemd's unit files, read as systemd's search reads them: directory listings and file
+/// bytes inside the root (``UnitDirectoryListing``), never a link followed out of it.
+public protocol ServiceObserver: AnyObject, UnitDirectoryListing {}
 
 /// What is at a path.
 public enum PathState: Sendable, Equatable {

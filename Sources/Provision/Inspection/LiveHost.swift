@@ -213,3 +213,23 @@ extension ObservationError {
                   isInaccessible: error.isPermissionDenied || error.isInputOutputError)
     }
 }
+
+extension LiveHost {
+    /// Unit directories as systemd's search lists them, inside the root.
+    public func entries(in directory: String) -> [UnitFileEntry] {
+        root.listing(of: directory).map { entry in
+            let kind: UnitFileEntry.Kind = switch entry.kind {
+            case .regular: .regularFile
+            case .directory: .directory
+            case .symbolicLink: .symbolicLink(target: entry.linkTarget ?? "")
+            default: .other
+            }
+            return UnitFileEntry(name: entry.name, kind: kind)
+        }
+    }
+
+    /// A unit file's bytes, up to 16 MiB (systemd's own limit for a unit file is far below).
+    public func contents(of path: String) -> [UInt8]? {
+        try? root.contents(of: path, limit: 16 << 20).get()
+    }
+}
