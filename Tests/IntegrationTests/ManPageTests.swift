@@ -90,8 +90,10 @@ import Testing
 
     static func loaderSource() throws -> String {
         let directory = packageDirectory.path + "/Sources/Contract/Loading/"
-        return try ["ContractLoader.swift", "TableReader.swift"]
-            .map { try String(contentsOfFile: directory + $0, encoding: .utf8) }
+        let kinds = packageDirectory.path + "/Sources/Contract/Kinds/"
+        let kindFiles = (try FileManager.default.contentsOfDirectory(atPath: kinds)).filter { $0.hasSuffix(".swift") }.sorted()
+        return try (["ContractLoader.swift", "TableReader.swift"].map { directory + $0 } + kindFiles.map { kinds + $0 })
+            .map { try String(contentsOfFile: $0, encoding: .utf8) }
             .joined(separator: "\n")
     }
 

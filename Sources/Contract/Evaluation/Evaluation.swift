@@ -36,6 +36,9 @@ public struct Evaluation {
         if includes(.nginx) { results += nginxResults() }
         if includes(.encrypted) { for entry in contract.encrypted { results += evaluate(entry) } }
         if includes(.certificate) { for entry in contract.certificates { results += evaluate(entry) } }
+        if includes(.unit) { for entry in contract.units { results += evaluate(entry) } }
+        if includes(.package) { for entry in contract.packages { results += evaluate(entry) } }
+        if includes(.config) { for entry in contract.configs { results += evaluate(entry) } }
         results += pendingResults().filter { includes($0.kind) }
         return redacted(FindingLimit.capped(results))
     }

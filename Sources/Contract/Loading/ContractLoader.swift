@@ -71,6 +71,7 @@ private final class Loader {
 
     static let arrayKinds: [String] = [
         "directory", "file", "key", "tree", "user", "group", "access", "variable", "encrypted", "certificate",
+        "unit", "package", "config",
     ]
     static let topKeys = ["contract", "schema", "description", "environment", "nginx"] + arrayKinds
 
@@ -107,6 +108,9 @@ private final class Loader {
         contract.variables = entries("variable", readVariable)
         contract.encrypted = entries("encrypted", readEncrypted)
         contract.certificates = entries("certificate", readCertificate)
+        contract.units = entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.packages = entries("package") { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.configs = entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
             contract.nginx = readNginx(nginx)
         }

@@ -18,6 +18,9 @@ public struct Contract: Sendable, Hashable {
     public var nginx: NginxSection?
     public var encrypted: [EncryptedEntry] = []
     public var certificates: [CertificateEntry] = []
+    public var units: [UnitEntry] = []
+    public var packages: [PackageEntry] = []
+    public var configs: [ConfigEntry] = []
 
     public init(name: String, schema: Int = 1, description: String? = nil, file: String) {
         self.name = name
