@@ -9,7 +9,7 @@ import Testing
 /// empty root, so nearly every check fails and prints its fix.
 @Suite(.enabled(if: runningAsRoot, "example roots carry service ownership"))
 struct FixFormTests {
-    static let commands: Set<String> = ["chown", "chmod", "chgrp", "setfacl", "install", "mkdir", "find", "useradd", "usermod", "groupadd"]
+    static let commands: Set<String> = ["chown", "chmod", "chgrp", "setfacl", "install", "mkdir", "find", "useradd", "usermod", "groupadd", "systemctl"]
     static let commandWords = ["chmod ", "chown ", "chgrp ", "setfacl ", "usermod ", "useradd ", "groupadd ", "find /",
                                "install -", "&&", "$("]
 

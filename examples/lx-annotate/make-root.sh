@@ -149,3 +149,64 @@ server {
     }
 }
 NGINX
+
+# systemd units as the guide's deploy/ ships them (wheel mode): the web and watcher services
+# read the same environment file as the same user, under ProtectSystem=strict with the runtime
+# state writable; the SAP import path unit watches the provisioned drop folder. Enabled the way
+# `systemctl enable` does it: links in multi-user.target.wants.
+units="$root/etc/systemd/system"
+mkdir -p "$units/multi-user.target.wants"
+for unit in lx-annotate lx-annotate-watcher; do
+    case $unit in
+        lx-annotate) description="lx-annotate Daphne ASGI service"
+            start="/home/lx-annotate/lx-annotate-wheel/.venv/bin/daphne -b 127.0.0.1 -p 8000 lx_annotate.asgi:application" ;;
+        lx-annotate-watcher) description="lx-annotate file watcher"
+            start="/home/lx-annotate/lx-annotate-wheel/.venv/bin/python -m lx_annotate.watcher" ;;
+    esac
+    cat > "$units/$unit.service" <<UNIT
+[Unit]
+Description=$description
+After=network.target postgresql.service
+
+[Service]
+Type=simple
+User=lx-annotate
+Group=lx-annotate
+WorkingDirectory=/home/lx-annotate/lx-annotate-wheel
+EnvironmentFile=/var/lib/lx-annotate/.env.systemd
+ExecStart=$start
+Restart=on-failure
+ProtectSystem=strict
+ReadWritePaths=/var/lib/lx-annotate
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+    ln -sf "/etc/systemd/system/$unit.service" "$units/multi-user.target.wants/$unit.service"
+done
+cat > "$units/lx-annotate-sap-import.service" <<'UNIT'
+[Unit]
+Description=lx-annotate SAP IS-H zip import
+
+[Service]
+Type=oneshot
+User=lx-annotate
+Group=lx-annotate
+WorkingDirectory=/home/lx-annotate/lx-annotate-wheel
+EnvironmentFile=/var/lib/lx-annotate/.env.systemd
+ExecStart=/home/lx-annotate/lx-annotate-wheel/.venv/bin/python manage.py import_sap_ish_zip
+ProtectSystem=strict
+ReadWritePaths=/var/lib/lx-annotate
+UNIT
+cat > "$units/lx-annotate-sap-import.path" <<'UNIT'
+[Unit]
+Description=Watch the SAP IS-H import drop folder
+
+[Path]
+PathExistsGlob=/var/lib/lx-annotate/data/import/sap_import/*.zip
+Unit=lx-annotate-sap-import.service
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/lx-annotate-sap-import.path "$units/multi-user.target.wants/lx-annotate-sap-import.path"

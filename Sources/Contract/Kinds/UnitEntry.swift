@@ -1,11 +1,31 @@
 /// `[[unit]]`: a systemd unit as systemd finds it (search path, drop-ins, masking) under the
 /// root, whether it is enabled, the values of its merged settings, and how it agrees with the
-/// rest of the contract.
+/// rest of the contract: the environment file it loads, its user, the paths it may write, the
+/// paths a `.path` unit watches, and the exit status a gated unit must not restart on.
 public struct UnitEntry: Sendable, Hashable {
     public var context: EntryContext
     public var name: String
     public var exists: Bool
     public var enabled: Bool?
+    public var properties: [Property]
+
+    /// One setting of the merged unit and what its value must be.
+    public struct Property: Sendable, Hashable {
+        public enum Expectation: Sendable, Hashable {
+            /// The merged value, items joined by one space, is exactly this.
+            case equals(Template)
+            /// Each of these is an item of the merged value (a list setting).
+            case includes([Template])
+        }
+
+        /// As written: `User` or `Service.User`.
+        public var written: String
+        /// The section; nil: the first of the unit type's sections that sets the key, else the
+        /// type's own section.
+        public var section: String?
+        public var key: String
+        public var expectation: Expectation
+    }
 }
 
 extension UnitEntry {
@@ -14,16 +34,353 @@ extension UnitEntry {
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> UnitEntry? {
         let context = r.context(kind: .unit, ordinal: ordinal)
         let name = r.nonEmptyString("name", required: true)
-        let entry = UnitEntry(context: context, name: name ?? "", exists: r.bool("exists") ?? true, enabled: r.bool("enabled"))
+        let unitName = name.flatMap(UnitName.init)
+        if let name, unitName == nil {
+            r.error("name", "'\(name)' is not a unit name (NAME.TYPE, e.g. 'app.service')")
+        }
+        let exists = r.bool("exists") ?? true
+        let enabled = r.bool("enabled")
+        if !exists, enabled == true { r.error("enabled", "a unit that must not exist cannot be enabled") }
+        let properties = readProperties(r, type: unitName?.type)
+        if !exists, !properties.isEmpty { r.error("properties", "a unit that must not exist has no properties to check") }
         r.finish(allowed: keys + ContractLoader.entryKeys)
-        return name == nil ? nil : entry
+        guard let name, unitName != nil else { return nil }
+        return UnitEntry(context: context, name: name, exists: exists, enabled: enabled, properties: properties)
+    }
+
+    /// `properties = { User = "app", "Service.ReadWritePaths" = ["/a", "/b"] }`.
+    static func readProperties(_ r: TableReader, type: UnitType?) -> [Property] {
+        guard let raw = r.raw("properties") else { return [] }
+        guard let table = raw.table else {
+            r.error("properties", "expected a table of settings, e.g. properties = { User = \"app\" }")
+            return []
+        }
+        var properties: [Property] = []
+        for (written, value) in table {
+            let parts = written.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2, let key = parts.last, isSettingName(key), parts.count == 1 || isSettingName(parts[0]) else {
+                r.error("properties", "'\(written)' is not a setting: write KEY or SECTION.KEY, e.g. 'User' or 'Service.User'")
+                continue
+            }
+            let section = parts.count == 2 ? parts[0] : nil
+            if let section, let type, !type.sections.contains(section) {
+                r.error("properties", "a .\(type.rawValue) unit has no [\(section)] section (it has \(type.sections.map { "[\($0)]" }.joined(separator: ", ")))")
+                continue
+            }
+            let expectation: Property.Expectation
+            if let text = value.string {
+                guard let template = r.template("properties", text: text) else { continue }
+                expectation = .equals(template)
+            } else if let number = value.int {
+                expectation = .equals(Template(literal: String(number)))
+            } else if let flag = value.bool {
+                expectation = .equals(Template(literal: flag ? "yes" : "no"))
+            } else if let array = value.array {
+                var items: [Template] = []
+                for element in array {
+                    let text = element.string ?? element.int.map(String.init)
+                    guard let text else {
+                        r.error("properties", "'\(written)': every item of the list must be a string")
+                        continue
+                    }
+                    if let template = r.template("properties", text: text) { items.append(template) }
+                }
+                if array.isEmpty { r.error("properties", "'\(written)': list at least one item (to require an empty setting, write \"\")") }
+                expectation = .includes(items)
+            } else {
+                r.error("properties", "'\(written)': expected a string, a number, a boolean or a list of strings")
+                continue
+            }
+            properties.append(Property(written: written, section: section, key: key, expectation: expectation))
+        }
+        return properties.sorted { $0.written < $1.written }
+    }
+
+    static func isSettingName(_ text: String) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLetter else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 }
 
 extension Evaluation {
     func evaluate(_ entry: UnitEntry) -> [CheckResult] {
         var recorder = Recorder(context: entry.context, subject: entry.name, skipReason: skipReason(entry.context))
-        recorder.skip("exists", key: "name", "not checked yet")
+        let search = UnitSearch(listing: host, searchPath: .debian12)
+        let unit = search.unit(entry.name)
+        let found = unit.exists && !unit.isMasked
+        let place = unit.fragmentPath.map { " (\(host.operatorPath($0))" + (unit.dropInPaths.isEmpty ? "" : " and \(unit.dropInPaths.count) drop-ins") + ")" } ?? ""
+
+        if !entry.exists {
+            recorder.verify(
+                "exists", key: "exists", !found,
+                pass: unit.isMasked ? "\(entry.name) is masked" : "\(entry.name) does not exist",
+                fail: "\(entry.name) exists\(place), and the contract says it must not",
+                expected: "absent or masked", actual: "loaded",
+                fix: systemctl("mask", entry.name))
+            return recorder.results
+        }
+        guard found else {
+            if unit.isMasked {
+                recorder.fail("exists", key: "name", "\(entry.name) is masked\(place): systemd will not start it",
+                              expected: "present", actual: "masked", fix: systemctl("unmask", entry.name))
+            } else {
+                recorder.fail("exists", key: "name", "\(entry.name) is not in systemd's unit search path under \(host.operatorPath("/"))",
+                              expected: "present", actual: "not found",
+                              fix: ShellWords.decision("install the unit file \(entry.name) in \(host.operatorPath("/etc/systemd/system"))"))
+            }
+            let dependent = ["load"] + (entry.enabled == nil ? [] : ["enabled"]) + entry.properties.map(\.written)
+            for check in dependent { recorder.skip(check, key: check == "load" ? "name" : check, "\(entry.name) is not there") }
+            return recorder.results
+        }
+        recorder.pass("exists", key: "name", "\(entry.name) found\(place)", expected: "present", actual: "loaded")
+
+        let problems = unit.problems + unit.diagnostics.filter { !unit.problems.contains($0) }
+        let shown = problems.prefix(3).map { "\(host.operatorPath($0.file)):\($0.line): \($0.message)" }.joined(separator: "; ")
+        switch unit.loadState {
+        case .loaded:
+            recorder.pass("load", key: "name", "systemd loads \(entry.name)" + (problems.isEmpty ? "" : "; it ignores: \(shown)"),
+                          expected: "loaded", actual: "loaded")
+        case .badSetting(let reason), .error(let reason):
+            recorder.fail("load", key: "name", "systemd would not load \(entry.name) (\(unit.loadState.name)): \(reason)",
+                          expected: "loaded", actual: unit.loadState.name,
+                          fix: ShellWords.decision("correct \(problems.first.map { "\(host.operatorPath($0.file)) at line \($0.line)" } ?? "the unit file")"))
+        case .masked, .notFound:
+            break
+        }
+
+        if let wanted = entry.enabled {
+            let enablement = UnitEnablement(listing: host, searchPath: .debian12, underRoot: host.rootDirectory != nil)
+            switch enablement.state(of: entry.name) {
+            case .success(let state):
+                recorder.verify(
+                    "enabled", key: "enabled", state.countsAsEnabled == wanted,
+                    pass: "\(entry.name) is \(state.rawValue)", fail: "\(entry.name) is \(state.rawValue)",
+                    expected: wanted ? "enabled" : "disabled", actual: state.rawValue,
+                    fix: state == .bad ? ShellWords.decision("correct the [Install] section of \(entry.name)")
+                        : systemctl(wanted ? "enable" : "disable", entry.name))
+            case .failure(let failure):
+                recorder.fail("enabled", key: "enabled", "whether \(entry.name) is enabled cannot be decided: \(failure)",
+                              expected: wanted ? "enabled" : "disabled", actual: "unknown")
+            }
+        }
+
+        for property in entry.properties { check(&recorder, property, of: unit, name: entry.name) }
+        crossCheck(&recorder, unit, name: entry.name)
         return recorder.results
+    }
+
+    /// `systemctl VERB NAME`, acting on the image under --root (systemctl edits the links offline there).
+    func systemctl(_ verb: String, _ name: String) -> String {
+        var words = ["systemctl"]
+        if let root = host.rootDirectory { words.append("--root=" + root) }
+        return (words + [verb, name]).map(ShellWords.quote).joined(separator: " ")
+    }
+
+    /// The section a property names, or the first of the unit type's sections that sets its key.
+    func section(of property: UnitEntry.Property, in unit: UnitDefinition) -> String {
+        if let section = property.section { return section }
+        let sections = unit.id?.type.sections ?? ["Unit"]
+        return sections.first { !unit.assignments($0, property.key).isEmpty } ?? sections[1]
+    }
+
+    func check(_ recorder: inout Recorder, _ property: UnitEntry.Property, of unit: UnitDefinition, name: String) {
+        let section = section(of: property, in: unit)
+        let setting = UnitSetting.named(property.key, in: section)
+        let values = unit.effective(section, property.key)
+        let texts = values.map(\.text)
+        let actual = texts.isEmpty ? "(not set)" : texts.joined(separator: " ")
+        func normal(_ text: String) -> String {
+            guard setting.isPathList else { return text }
+            var prefix = "", rest = Substring(text)
+            if rest.hasPrefix("-") { prefix += "-"; rest = rest.dropFirst() }
+            if setting.key != "EnvironmentFile", rest.hasPrefix("+") { prefix += "+"; rest = rest.dropFirst() }
+            return rest.hasPrefix("/") ? prefix + UnitPath.simplify(String(rest)) : text
+        }
+        let templates: [Template] = switch property.expectation {
+        case .equals(let template): [template]
+        case .includes(let templates): templates
+        }
+        var wanted: [String] = []
+        for template in templates {
+            switch environment.resolve(template) {
+            case .success(let text): wanted.append(text)
+            case .failure(let missing):
+                recorder.skip(property.written, key: "properties", "\(property.written) depends on ${\(missing.variable)}, \(missing.reason)")
+                return
+            }
+        }
+        let origin = values.last.map { " (\(host.operatorPath($0.assignment.file)):\($0.assignment.line))" } ?? ""
+        switch property.expectation {
+        case .equals:
+            let expected = normal(wanted[0])
+            // A path listed twice is read twice, to the same effect: compare the distinct items.
+            var items = texts.map(normal)
+            if setting.isPathList { items = items.enumerated().filter { !items[..<$0.offset].contains($0.element) }.map(\.element) }
+            let holds = expected.isEmpty ? texts.isEmpty : items.joined(separator: " ") == expected
+            recorder.verify(
+                property.written, key: "properties", holds,
+                pass: "[\(section)] \(property.key)=\(actual)\(origin)",
+                fail: "[\(section)] \(property.key)=\(actual)\(origin), the contract requires \(expected.isEmpty ? "it unset" : expected)",
+                expected: expected, actual: actual,
+                fix: dropIn(name, section: section, lines: (setting.merge == .lastWins ? [] : ["\(property.key)="]) + ["\(property.key)=\(expected)"]))
+        case .includes:
+            let have = Set(texts.map(normal))
+            let missing = wanted.map(normal).filter { !have.contains($0) }
+            recorder.verify(
+                property.written, key: "properties", missing.isEmpty,
+                pass: "[\(section)] \(property.key) has \(wanted.map(normal).joined(separator: ", "))",
+                fail: "[\(section)] \(property.key)=\(actual)\(origin) lacks \(missing.joined(separator: ", "))",
+                expected: wanted.map(normal).joined(separator: " "), actual: actual,
+                fix: dropIn(name, section: section, lines: missing.map { "\(property.key)=\($0)" }))
+        }
+    }
+
+    /// A fix that adds a drop-in to the unit, applied after every other (`zz-hostcontract.conf`
+    /// in /etc, the directory systemd reads drop-ins from first and an operator owns); appending,
+    /// so nothing there is lost. A value systemd would read differently from how it is written
+    /// (quotes, backslashes, specifiers, leading or trailing space) is described instead.
+    func dropIn(_ name: String, section: String, lines: [String]) -> String {
+        let directory = host.operatorPath("/etc/systemd/system/\(name).d")
+        let safe = lines.allSatisfy { line in
+            !line.contains { "\"'\\%\n\r$`".contains($0) } && line.first != " " && line.last != " "
+        }
+        guard safe else {
+            return ShellWords.decision("add [\(section)] with \(lines.joined(separator: "; ")) to a drop-in in \(directory)")
+        }
+        var commands = [
+            ShellWords.command("mkdir", "-p", directory),
+            "printf '%s\\n' " + (["[\(section)]"] + lines).map(ShellWords.quote).joined(separator: " ")
+                + " >> " + ShellWords.quote(directory + "/zz-hostcontract.conf"),
+        ]
+        if host.rootDirectory == nil { commands.append("systemctl daemon-reload") }
+        return ShellWords.sequence(commands)
+    }
+
+    // MARK: - Cross-checks with the rest of the contract
+
+    func crossCheck(_ recorder: inout Recorder, _ unit: UnitDefinition, name: String) {
+        guard unit.loadState == .loaded, let type = unit.id?.type else { return }
+        if type == .service {
+            checkEnvironmentFile(&recorder, unit, name: name)
+            checkUser(&recorder, unit, name: name)
+            checkWritablePaths(&recorder, unit, name: name)
+            checkGateRestart(&recorder, unit, name: name)
+        }
+        if type == .path { checkWatchedPaths(&recorder, unit, name: name) }
+    }
+
+    /// A service that loads an EnvironmentFile= loads the contract's environment file.
+    func checkEnvironmentFile(_ recorder: inout Recorder, _ unit: UnitDefinition, name: String) {
+        guard let template = contract.environment?.file, case .success(let declared) = environment.resolve(template) else { return }
+        let files = unit.effective("Service", "EnvironmentFile").map(\.optionalPath)
+        guard !files.isEmpty else { return }
+        let target = normalise(declared)
+        let loaded = files.first { normalise($0.path) == target }
+        let listed = files.map { ($0.ignoreIfMissing ? "-" : "") + $0.path }.joined(separator: ", ")
+        recorder.verify(
+            "environment_file", key: "name", loaded != nil,
+            pass: "\(name) loads the contract's environment file \(target)"
+                + (loaded?.ignoreIfMissing == true ? " (with '-': the service starts without it when it is missing)" : ""),
+            fail: "\(name) loads \(listed), not the contract's environment file \(target): the environment checked here is not the one the service runs with",
+            expected: target, actual: listed,
+            fix: dropIn(name, section: "Service", lines: ["EnvironmentFile=\(target)"]))
+    }
+
+    /// The service's User= exists in the root's account database.
+    func checkUser(_ recorder: inout Recorder, _ unit: UnitDefinition, name: String) {
+        guard let user = unit.effective("Service", "User").last?.text, !user.isEmpty else { return }
+        let dynamic = unit.effective("Service", "DynamicUser").last.map { ["1", "yes", "y", "true", "t", "on"].contains($0.text.lowercased()) } ?? false
+        if dynamic { return }
+        let known = UInt32(user).flatMap { host.user(id: $0) } ?? host.user(named: user)
+        recorder.verify(
+            "user", key: "name", known != nil,
+            pass: "\(name) runs as \(user), who exists in \(host.accountOrigin)",
+            fail: "\(name) runs as \(user), who does not exist in \(host.accountOrigin): systemd will refuse to start it",
+            expected: "user \(user)", actual: "no such user",
+            fix: UInt32(user) == nil && TableReader.isPrincipalName(user) ? userCreation(user)
+                : ShellWords.decision("create the user \(user) the unit names"))
+    }
+
+    /// Where the file system is read-only to the service (ProtectSystem=), every path the
+    /// contract lets the service's user write is made writable by a setting of the unit.
+    func checkWritablePaths(_ recorder: inout Recorder, _ unit: UnitDefinition, name: String) {
+        let protection = unit.effective("Service", "ProtectSystem").last?.text.lowercased() ?? "no"
+        let readOnly: [String] = switch protection {
+        case "strict": ["/"]
+        case "full": ["/usr", "/boot", "/efi", "/etc"]
+        case "yes", "true", "on", "1", "y", "t": ["/usr", "/boot", "/efi"]
+        default: []
+        }
+        guard !readOnly.isEmpty, let user = unit.effective("Service", "User").last?.text else { return }
+        var writable = unit.effective("Service", "ReadWritePaths").map { normalise($0.optionalPath.path) }
+        for (key, base) in [("StateDirectory", "/var/lib"), ("CacheDirectory", "/var/cache"), ("LogsDirectory", "/var/log"),
+                            ("RuntimeDirectory", "/run"), ("ConfigurationDirectory", "/etc")] {
+            for value in unit.effective("Service", key) {
+                let relative = value.text.split(separator: ":").first.map(String.init) ?? value.text
+                writable.append(normalise(base + "/" + relative))
+            }
+        }
+        let exempt = ["/dev", "/proc", "/sys"] + (unit.effective("Service", "PrivateTmp").last.map { ["1", "yes", "true", "on"].contains($0.text.lowercased()) } == true ? ["/tmp", "/var/tmp"] : [])
+        var uncovered: [String] = []
+        for access in contract.accesses where access.principal == user && access.allow.contains(.write) && skipReason(access.context) == nil {
+            guard case .success(let path) = environment.resolve(access.path) else { continue }
+            let target = normalise(path)
+            guard readOnly.contains(where: { isInside(target, $0) }), !exempt.contains(where: { isInside(target, $0) }) else { continue }
+            if !writable.contains(where: { isInside(target, $0) }), !uncovered.contains(target) { uncovered.append(target) }
+        }
+        guard contract.accesses.contains(where: { $0.principal == user && $0.allow.contains(.write) }) else { return }
+        // One ReadWritePaths= covers what lies below it: name only the outermost.
+        uncovered = uncovered.filter { path in !uncovered.contains { $0 != path && isInside(path, $0) } }
+        recorder.verify(
+            "read_write_paths", key: "name", uncovered.isEmpty,
+            pass: "under ProtectSystem=\(protection), every path the contract lets \(user) write is writable to \(name)",
+            fail: "under ProtectSystem=\(protection), \(name) cannot write \(uncovered.joined(separator: ", ")), which the contract's [[access]] entries let \(user) write: no ReadWritePaths= or StateDirectory= covers it",
+            expected: uncovered.joined(separator: " "), actual: writable.isEmpty ? "(none)" : writable.joined(separator: " "),
+            fix: dropIn(name, section: "Service", lines: uncovered.map { "ReadWritePaths=\($0)" }))
+    }
+
+    /// A service started through `hostcontract gate` does not restart on the gate's refusal (78).
+    func checkGateRestart(_ recorder: inout Recorder, _ unit: UnitDefinition, name: String) {
+        let commands = unit.commands("Service", "ExecStartPre") + unit.commands("Service", "ExecStart")
+        let gated = commands.contains { command in
+            let words = [command.path] + command.arguments
+            return words.contains { $0.split(separator: "/").last == "hostcontract" } && words.contains("gate")
+        }
+        guard gated else { return }
+        let statuses = unit.effective("Service", "RestartPreventExitStatus").map(\.text)
+        recorder.verify(
+            "restart_prevent_exit_status", key: "name", statuses.contains("78") || statuses.contains("EX_CONFIG"),
+            pass: "\(name) runs hostcontract gate and does not restart on its exit status 78",
+            fail: "\(name) runs hostcontract gate but RestartPreventExitStatus= lacks 78: a host that breaks the contract restarts the service in a loop",
+            expected: "78", actual: statuses.isEmpty ? "(not set)" : statuses.joined(separator: " "),
+            fix: dropIn(name, section: "Service", lines: ["RestartPreventExitStatus=78"]))
+    }
+
+    /// What a `.path` unit watches lies inside a directory the contract declares, so it exists
+    /// from boot (a path unit on a directory nobody creates waits forever).
+    func checkWatchedPaths(_ recorder: inout Recorder, _ unit: UnitDefinition, name: String) {
+        var watched: [String] = []
+        for key in ["PathExists", "PathExistsGlob", "PathChanged", "PathModified", "DirectoryNotEmpty"] {
+            watched += unit.effective("Path", key).map(\.text)
+        }
+        guard !watched.isEmpty else { return }
+        let declared = contract.directories.compactMap { entry -> String? in
+            guard skipReason(entry.context) == nil, case .success(let path) = environment.resolve(entry.path) else { return nil }
+            return normalise(path)
+        }
+        var outside: [String] = []
+        for path in watched {
+            // The directory part of a glob: up to the last '/' before its first wildcard.
+            let wildcard = path.firstIndex { "*?[".contains($0) }
+            let fixed = wildcard.map { String(path[..<$0]) } ?? path
+            let directory = wildcard == nil ? fixed : String(fixed[..<(fixed.lastIndex(of: "/") ?? fixed.startIndex)])
+            if !declared.contains(where: { isInside(normalise(directory.isEmpty ? "/" : directory), $0) }) { outside.append(path) }
+        }
+        recorder.verify(
+            "watched_path", key: "name", outside.isEmpty,
+            pass: "\(name) watches \(watched.joined(separator: ", ")), inside directories the contract declares",
+            fail: "\(name) watches \(outside.joined(separator: ", ")), inside no [[directory]] of the contract: nothing provisions what it waits for",
+            expected: "inside a declared directory", actual: outside.joined(separator: ", "),
+            fix: ShellWords.decision("declare the watched directory as a [[directory]] in the contract, or point \(name) at one"))
     }
 }

@@ -1,0 +1,177 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `[[unit]]` through the built binary on real unit trees: the lx-annotate example root holds;
+/// each planted unit fault fails with a fix, and pasting the printed fixes (real `systemctl
+/// --root`, real drop-ins) clears it without a new finding; `enabled` agrees with `systemctl
+/// --root=DIR is-enabled` on seeded random trees.
+@Suite(.enabled(if: runningAsRoot, "example roots carry service ownership"))
+struct UnitCheckTests {
+    static let contract = packageDirectory.appendingPathComponent("contracts/lx-annotate.toml").path
+
+    /// "kind subject check" -> fix, for the failures of a unit check.
+    static func failures(_ root: String, contract: String = contract) throws -> [String: String?] {
+        let outcome = try run(hostcontractExecutable, ["check", contract, "--root", root, "--only", "unit", "--format", "json"])
+        #expect([0, 1].contains(outcome.status), "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        var found: [String: String?] = [:]
+        for result in report.results where result["status"] as? String == "fail" {
+            found["\(result["subject"] ?? "") \(result["check"] ?? "")"] = result["fix"] as? String
+        }
+        return found
+    }
+
+    @Test func theExampleRootsUnitsHold() throws {
+        let root = try SampleRoot()
+        let outcome = try run(hostcontractExecutable, ["check", Self.contract, "--root", root.path, "--only", "unit", "--format", "json"])
+        #expect(outcome.status == 0, "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        let checks = Set(report.results.map { "\($0["subject"] ?? "") \($0["check"] ?? "")" })
+        for expected in ["lx-annotate.service environment_file", "lx-annotate-watcher.service read_write_paths",
+                         "lx-annotate.service user", "lx-annotate-sap-import.path watched_path", "lx-annotate-watcher.service enabled"] {
+            #expect(checks.contains(expected), "\(expected) not checked: \(checks.sorted())")
+        }
+    }
+
+    struct Fault: Sendable, CustomStringConvertible {
+        var name: String
+        /// Run with R set to the root.
+        var plant: String
+        /// The failures it must cause ("subject check").
+        var expected: Set<String>
+        var description: String { name }
+    }
+
+    static let units = "$R/etc/systemd/system"
+    static let faults: [Fault] = [
+        Fault(name: "watcher loads another environment file",
+              plant: "sed -i 's#^EnvironmentFile=.*#EnvironmentFile=-/etc/default/lx-annotate#' \(units)/lx-annotate-watcher.service",
+              expected: ["lx-annotate-watcher.service EnvironmentFile", "lx-annotate-watcher.service environment_file"]),
+        Fault(name: "a drop-in narrows the writable paths",
+              plant: "mkdir -p \(units)/lx-annotate.service.d && printf '[Service]\\nReadWritePaths=\\nReadWritePaths=/var/lib/lx-annotate/staticfiles\\n' > \(units)/lx-annotate.service.d/10-narrow.conf",
+              expected: ["lx-annotate.service read_write_paths"]),
+        Fault(name: "the path trigger is disabled",
+              plant: "rm \(units)/multi-user.target.wants/lx-annotate-sap-import.path",
+              expected: ["lx-annotate-sap-import.path enabled"]),
+        Fault(name: "the watcher is masked",
+              plant: "mkdir -p $R/usr/lib/systemd/system && mv \(units)/lx-annotate-watcher.service $R/usr/lib/systemd/system/ && ln -s /dev/null \(units)/lx-annotate-watcher.service",
+              expected: ["lx-annotate-watcher.service exists"]),
+        Fault(name: "the web unit is gated but restarts on refusal",
+              plant: "sed -i 's#^ExecStart=#ExecStart=/usr/bin/hostcontract gate /etc/hostcontract/lx-annotate.toml -- #' \(units)/lx-annotate.service",
+              expected: ["lx-annotate.service restart_prevent_exit_status"]),
+        Fault(name: "the watcher runs as a user the root does not have",
+              plant: "sed -i 's#^User=.*#User=lxannotate#' \(units)/lx-annotate-watcher.service",
+              expected: ["lx-annotate-watcher.service User", "lx-annotate-watcher.service user"]),
+        Fault(name: "a drop-in sets the group",
+              plant: "mkdir -p $R/usr/lib/systemd/system/lx-annotate.service.d && printf '[Service]\\nGroup=nogroup\\n' > $R/usr/lib/systemd/system/lx-annotate.service.d/50-group.conf",
+              expected: ["lx-annotate.service Group"]),
+    ]
+
+    @Test(arguments: faults)
+    func aPlantedFaultFailsAndItsPastedFixClearsIt(_ fault: Fault) throws {
+        let root = try SampleRoot()
+        let environment = ["R": root.path, "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+        let planted = try run("/bin/sh", ["-c", fault.plant], environment: environment)
+        try #require(planted.status == 0, "\(planted.all)")
+        let before = try Self.failures(root.path)
+        #expect(Set(before.keys) == fault.expected, "\(fault.name): \(before)")
+        var pasted = Set<String>()
+        for (key, fix) in before.sorted(by: { $0.key < $1.key }) {
+            guard let fix, !fix.hasPrefix("(decide) "), pasted.insert(fix).inserted else { continue }
+            let outcome = try run("/bin/sh", ["-c", fix], environment: environment)
+            #expect(outcome.status == 0, "\(key): the fix failed: \(fix)\n\(outcome.all)")
+        }
+        #expect(!pasted.isEmpty, "\(fault.name): no command printed: \(before)")
+        let after = try Self.failures(root.path)
+        #expect(after.isEmpty, "\(fault.name): after pasting \(pasted.sorted()): \(after)")
+    }
+
+    /// A unit missing, a contract that wants a unit absent, and a unit systemd would refuse to load.
+    @Test func missingAbsentAndRefusedUnits() throws {
+        let root = try SampleRoot()
+        let contract = root.directory.write("units.toml", """
+            contract = "units"
+            schema = 1
+
+            [[unit]]
+            name = "nowhere.service"
+
+            [[unit]]
+            name = "lx-annotate-watcher.service"
+            exists = false
+
+            [[unit]]
+            name = "broken.service"
+            """)
+        root.directory.write("etc/systemd/system/broken.service", "[Service]\nType=simple\nUser=lx-annotate\n")
+        let outcome = try run(hostcontractExecutable, ["check", contract, "--root", root.path, "--format", "json"])
+        #expect(outcome.status == 1, "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        #expect(Set(report.failures) == ["unit nowhere.service exists", "unit lx-annotate-watcher.service exists", "unit broken.service load"],
+                "\(report.failures)")
+        let refused = try #require(report.results(subject: "broken.service", check: "load").first)
+        #expect((refused["message"] as? String)?.contains("no ExecStart=") == true, "\(refused)")
+        let absent = try #require(report.results(subject: "lx-annotate-watcher.service", check: "exists").first)
+        #expect(absent["fix"] as? String == "systemctl --root=\(root.path) mask lx-annotate-watcher.service")
+    }
+
+    /// Lint refuses what cannot be a unit or a setting, at its line.
+    @Test func lintRefusesBadUnitEntries() throws {
+        let directory = TemporaryDirectory("unit-lint")
+        let contract = directory.write("bad.toml", """
+            contract = "bad"
+            schema = 1
+
+            [[unit]]
+            name = "not a unit"
+
+            [[unit]]
+            name = "app.service"
+            properties = { "Path.PathExists" = "/x", "Bad Key" = "y", User = 3.5 }
+
+            [[unit]]
+            name = "gone.service"
+            exists = false
+            enabled = true
+            """)
+        let outcome = try run(hostcontractExecutable, ["lint", contract])
+        #expect(outcome.status == 2)
+        for expected in ["bad.toml:5:", "a .service unit has no [Path] section", "'Bad Key' is not a setting",
+                         "'User': expected a string", "bad.toml:14:", "cannot be enabled"] {
+            #expect(outcome.standardError.contains(expected), "\(expected) missing: \(outcome.standardError)")
+        }
+    }
+
+    /// `enabled` decided offline agrees with `systemctl --root=DIR is-enabled` (systemd's own
+    /// decision) on seeded random trees of units, drop-ins, aliases, masks and links, read
+    /// through the built binary's own listing of the root. HOSTCONTRACT_UNIT_ORACLE_SEED replays.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/systemctl")))
+    func enabledAgreesWithSystemctl() throws {
+        var compared = 0
+        for seed in UnitOracleTests.seeds().prefix(4) {
+            let tree = try UnitOracleTree(seed: seed)
+            let states = try tree.isEnabled().filter { $0.1 != "error" }
+            // Literal strings: an instance name holds backslashes (`tpl@x\x2dy.service`).
+            let contract = tree.root.write("enabled.toml", "contract = \"enabled\"\nschema = 1\n\n" + states.map {
+                "[[unit]]\nname = '\($0.0)'\nenabled = true\n"
+            }.joined(separator: "\n"))
+            let outcome = try run(hostcontractExecutable, ["check", contract, "--root", tree.root.path, "--format", "json"])
+            try #require([0, 1].contains(outcome.status), "seed \(seed): \(outcome.all)")
+            let report = try JSONReportView(outcome.standardOutput)
+            for (name, printed) in states {
+                let systemdSays = ["enabled", "enabled-runtime", "static", "alias", "indirect", "generated"].contains(printed)
+                guard let result = report.results(subject: name, check: "enabled").first else {
+                    // Not found or masked: no enabled check; systemctl must agree it is not enabled.
+                    #expect(!systemdSays || printed == "alias", "seed \(seed): \(name) is \(printed), and hostcontract found no unit")
+                    continue
+                }
+                let ours = result["status"] as? String == "pass"
+                #expect(ours == systemdSays, "seed \(seed): \(name): systemctl is-enabled says \(printed), hostcontract \(result["actual"] ?? "")")
+                compared += 1
+            }
+        }
+        #expect(compared > 20)
+        print("unit check oracle: \(compared) enabled checks compared with systemctl --root is-enabled")
+    }
+}
