@@ -174,4 +174,35 @@ struct UnitCheckTests {
         #expect(compared > 20)
         print("unit check oracle: \(compared) enabled checks compared with systemctl --root is-enabled")
     }
+
+    /// The gated units hostcontract ships (deploy/systemd) hold the lx-annotate contract's unit
+    /// rules, gate's exit status 78 included.
+    @Test func theShippedGatedUnitsHoldTheContract() throws {
+        let root = try SampleRoot()
+        for unit in ["lx-annotate.service", "lx-annotate-watcher.service"] {
+            let source = packageDirectory.appendingPathComponent("deploy/systemd/\(unit)").path
+            let copied = try run("/bin/cp", [source, root.at("/etc/systemd/system/\(unit)")])
+            #expect(copied.status == 0)
+        }
+        let outcome = try run(hostcontractExecutable, ["check", Self.contract, "--root", root.path, "--only", "unit", "--format", "json"])
+        #expect(outcome.status == 0, "\(outcome.all)")
+        let report = try JSONReportView(outcome.standardOutput)
+        #expect(report.results(subject: "lx-annotate.service", check: "restart_prevent_exit_status").first?["status"] as? String == "pass")
+        #expect(report.results(subject: "lx-annotate-watcher.service", check: "restart_prevent_exit_status").first?["status"] as? String == "pass")
+    }
+
+    /// The EDM backend unit of the guide: a unit whose Environment= points the service at other
+    /// directories than those the contract checks fails, with a drop-in that sets them back.
+    @Test func theEDMBackendUnitServesTheCheckedDirectories() throws {
+        let root = try EDMRoot()
+        let contract = packageDirectory.appendingPathComponent("contracts/edm-annotator.toml").path
+        #expect(try Self.failures(root.path, contract: contract).isEmpty)
+        try root.edit("/etc/systemd/system/edm-annotator-backend.service", "EDM_AUDIO_DIR=/srv/edm/audio", "EDM_AUDIO_DIR=/tmp/audio")
+        let before = try Self.failures(root.path, contract: contract)
+        #expect(Set(before.keys) == ["edm-annotator-backend.service Environment"], "\(before)")
+        let fix = try #require(before["edm-annotator-backend.service Environment"] ?? nil)
+        let pasted = try run("/bin/sh", ["-c", fix])
+        #expect(pasted.status == 0, "\(pasted.all)")
+        #expect(try Self.failures(root.path, contract: contract).isEmpty)
+    }
 }

@@ -78,3 +78,33 @@ server {
     }
 }
 NGINX
+
+# The backend unit as the guide writes it (guide 002 lines 171-199), with its paths filled in
+# and gunicorn bound to loopback (the guide's 0.0.0.0:5000 serves the API past nginx), enabled
+# as `systemctl enable` does.
+mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+cat > "$root/etc/systemd/system/edm-annotator-backend.service" <<'UNIT'
+[Unit]
+Description=EDM Annotator Backend
+After=network.target
+
+[Service]
+Type=simple
+User=edm
+Group=edm
+WorkingDirectory=/srv/edm/backend
+Environment="EDM_AUDIO_DIR=/srv/edm/audio"
+Environment="EDM_ANNOTATION_DIR=/srv/edm/annotations"
+Environment="EDM_LOG_LEVEL=INFO"
+ExecStart=/usr/local/bin/gunicorn \
+    --bind 127.0.0.1:5000 \
+    --workers 4 \
+    --timeout 120 \
+    edm_annotator.app:app
+Restart=always
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/edm-annotator-backend.service "$root/etc/systemd/system/multi-user.target.wants/edm-annotator-backend.service"
