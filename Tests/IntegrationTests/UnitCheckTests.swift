@@ -205,4 +205,28 @@ struct UnitCheckTests {
         #expect(pasted.status == 0, "\(pasted.all)")
         #expect(try Self.failures(root.path, contract: contract).isEmpty)
     }
+
+    /// `gate` checks units as `check` does: a masked unit keeps the command from running (78).
+    @Test func gateRefusesAMaskedUnit() throws {
+        let root = try SampleRoot()
+        let contract = root.directory.write("gate-units.toml", """
+            contract = "gate-units"
+            schema = 1
+
+            [[unit]]
+            name = "lx-annotate-watcher.service"
+            enabled = true
+            """)
+        let marker = root.directory.path + "/ran"
+        let arguments = ["gate", contract, "--root", root.path, "--allow-untrusted-contract", "--", "/usr/bin/touch", marker]
+        #expect(try run(hostcontractExecutable, arguments).status == 0)
+        #expect(FileManager.default.fileExists(atPath: marker))
+        try FileManager.default.removeItem(atPath: marker)
+        try FileManager.default.removeItem(atPath: root.at("/etc/systemd/system/lx-annotate-watcher.service"))
+        _ = try run("/bin/ln", ["-s", "/dev/null", root.at("/etc/systemd/system/lx-annotate-watcher.service")])
+        let refused = try run(hostcontractExecutable, arguments)
+        #expect(refused.status == 78, "\(refused.all)")
+        #expect(refused.standardError.contains("lx-annotate-watcher.service is masked"), "\(refused.all)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
 }
