@@ -229,4 +229,64 @@ struct UnitCheckTests {
         #expect(refused.standardError.contains("lx-annotate-watcher.service is masked"), "\(refused.all)")
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
+
+    /// A secret a unit sets inline (Environment=) or that the contract requires there never
+    /// reaches any output: not the unit's value, not the contract's, not a value in a line
+    /// systemd ignores, not in a fix.
+    @Test func aSecretInAUnitIsNeverShown() throws {
+        let root = try SampleRoot()
+        let contractValue = "CONTRACTCANARY7f3a9b2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7", unitValue = "UNITCANARY8e7d6c5b4a39281706f5e4d3c2b1a0"
+        root.setVariable("DJANGO_SECRET_KEY", contractValue)
+        let unit = root.at("/etc/systemd/system/lx-annotate-watcher.service")
+        var text = try String(contentsOfFile: unit, encoding: .utf8)
+        text = text.replacingOccurrences(of: "[Service]\n", with: "[Service]\nEnvironment=DJANGO_SECRET_KEY=\(unitValue)\nEnvironment=\"BROKEN_\(unitValue)\n")
+        try text.write(toFile: unit, atomically: false, encoding: .utf8)
+        let contract = root.directory.write("secret-unit.toml", """
+            contract = "secret-unit"
+            schema = 1
+
+            [environment]
+            file = "/var/lib/lx-annotate/.env.systemd"
+
+            [[variable]]
+            name = "DJANGO_SECRET_KEY"
+            secret = true
+
+            [[unit]]
+            name = "lx-annotate-watcher.service"
+            properties = { Environment = ["LOG_LEVEL=info"] }
+
+            [[unit]]
+            name = "lx-annotate.service"
+            properties = { "Service.Environment" = "DJANGO_SECRET_KEY=fixed" }
+            """)
+        // The contract cannot require a secret's value of a unit: lint refuses the interpolation.
+        let interpolating = root.directory.write("interpolating.toml", """
+            contract = "interpolating"
+            schema = 1
+
+            [[variable]]
+            name = "DJANGO_SECRET_KEY"
+            secret = true
+
+            [[unit]]
+            name = "lx-annotate.service"
+            properties = { Environment = ["DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY}"] }
+            """)
+        let refused = try run(hostcontractExecutable, ["lint", interpolating])
+        #expect(refused.status == 2 && refused.standardError.contains("cannot interpolate secret variable"), "\(refused.all)")
+        for format in ["text", "json", "junit", "sarif", "prometheus"] {
+            let outcome = try run(hostcontractExecutable, ["check", contract, "--root", root.path, "--format", format])
+            #expect(outcome.status == 1, "\(format): \(outcome.all)")
+            for canary in [contractValue, unitValue] {
+                #expect(!outcome.all.contains(canary.prefix(20)), "\(format) shows a secret: \(outcome.all)")
+            }
+        }
+        let report = try JSONReportView(try run(hostcontractExecutable, ["check", contract, "--root", root.path, "--format", "json"]).standardOutput)
+        #expect(Set(report.failures) == ["unit lx-annotate-watcher.service Environment", "unit lx-annotate.service Service.Environment"])
+        let watcher = try #require(report.results(subject: "lx-annotate-watcher.service", check: "Environment").first)
+        #expect((watcher["actual"] as? String)?.contains("DJANGO_SECRET_KEY=(not shown)") == true, "\(watcher)")
+        let web = try #require(report.results(subject: "lx-annotate.service", check: "Service.Environment").first)
+        #expect((web["fix"] as? String)?.hasPrefix("(decide) ") == true, "a secret's value is not written into a fix: \(web)")
+    }
 }

@@ -135,12 +135,15 @@ extension Evaluation {
         recorder.pass("exists", key: "name", "\(entry.name) found\(place)", expected: "present", actual: "loaded")
 
         let problems = unit.problems + unit.diagnostics.filter { !unit.problems.contains($0) }
-        let shown = problems.prefix(3).map { "\(host.operatorPath($0.file)):\($0.line): \($0.message)" }.joined(separator: "; ")
+        // Where, not what: a message may quote a value (an Environment= assignment), which may be secret.
+        let shown = problems.prefix(5).map { "\(host.operatorPath($0.file)):\($0.line) (\($0.kind.rawValue))" }.joined(separator: ", ")
         switch unit.loadState {
         case .loaded:
             recorder.pass("load", key: "name", "systemd loads \(entry.name)" + (problems.isEmpty ? "" : "; it ignores: \(shown)"),
                           expected: "loaded", actual: "loaded")
-        case .badSetting(let reason), .error(let reason):
+        case .badSetting, .error:
+            let reason = problems.first { $0.isFatal }.map { "\(host.operatorPath($0.file)):\($0.line) (\($0.kind.rawValue))" }
+                ?? unit.serviceRefusal() ?? "see systemd-analyze verify"
             recorder.fail("load", key: "name", "systemd would not load \(entry.name) (\(unit.loadState.name)): \(reason)",
                           expected: "loaded", actual: unit.loadState.name,
                           fix: ShellWords.decision("correct \(problems.first.map { "\(host.operatorPath($0.file)) at line \($0.line)" } ?? "the unit file")"))
@@ -188,7 +191,14 @@ extension Evaluation {
         let setting = UnitSetting.named(property.key, in: section)
         let values = unit.effective(section, property.key)
         let texts = values.map(\.text)
-        let actual = texts.isEmpty ? "(not set)" : texts.joined(separator: " ")
+        // An Environment= value appears only for a variable the contract declares and may show.
+        let assigns = if case .environment = setting.items { true } else { false }
+        func shown(_ text: String) -> String {
+            guard assigns, let equals = text.firstIndex(of: "=") else { return text }
+            let name = String(text[..<equals])
+            return environment.isPrintable(name) ? text : name + "=(not shown)"
+        }
+        let actual = texts.isEmpty ? "(not set)" : texts.map(shown).joined(separator: " ")
         func normal(_ text: String) -> String {
             guard setting.isPathList else { return text }
             var prefix = "", rest = Substring(text)
@@ -217,21 +227,25 @@ extension Evaluation {
             var items = texts.map(normal)
             if setting.isPathList { items = items.enumerated().filter { !items[..<$0.offset].contains($0.element) }.map(\.element) }
             let holds = expected.isEmpty ? texts.isEmpty : items.joined(separator: " ") == expected
+            let expectedShown = shown(expected)
             recorder.verify(
                 property.written, key: "properties", holds,
                 pass: "[\(section)] \(property.key)=\(actual)\(origin)",
-                fail: "[\(section)] \(property.key)=\(actual)\(origin), the contract requires \(expected.isEmpty ? "it unset" : expected)",
-                expected: expected, actual: actual,
-                fix: dropIn(name, section: section, lines: (setting.merge == .lastWins ? [] : ["\(property.key)="]) + ["\(property.key)=\(expected)"]))
+                fail: "[\(section)] \(property.key)=\(actual)\(origin), the contract requires \(expected.isEmpty ? "it unset" : expectedShown)",
+                expected: expectedShown, actual: actual,
+                fix: expectedShown != expected ? ShellWords.decision("set \(property.key)= in [\(section)] of a drop-in of \(name)")
+                    : dropIn(name, section: section, lines: (setting.merge == .lastWins ? [] : ["\(property.key)="]) + ["\(property.key)=\(expected)"]))
         case .includes:
             let have = Set(texts.map(normal))
             let missing = wanted.map(normal).filter { !have.contains($0) }
+            let withheld = wanted.contains { shown($0) != $0 }
             recorder.verify(
                 property.written, key: "properties", missing.isEmpty,
-                pass: "[\(section)] \(property.key) has \(wanted.map(normal).joined(separator: ", "))",
-                fail: "[\(section)] \(property.key)=\(actual)\(origin) lacks \(missing.joined(separator: ", "))",
-                expected: wanted.map(normal).joined(separator: " "), actual: actual,
-                fix: dropIn(name, section: section, lines: missing.map { "\(property.key)=\($0)" }))
+                pass: "[\(section)] \(property.key) has \(wanted.map(normal).map(shown).joined(separator: ", "))",
+                fail: "[\(section)] \(property.key)=\(actual)\(origin) lacks \(missing.map(shown).joined(separator: ", "))",
+                expected: wanted.map(normal).map(shown).joined(separator: " "), actual: actual,
+                fix: withheld ? ShellWords.decision("add the missing \(property.key)= items to [\(section)] of a drop-in of \(name)")
+                    : dropIn(name, section: section, lines: missing.map { "\(property.key)=\($0)" }))
         }
     }
 
