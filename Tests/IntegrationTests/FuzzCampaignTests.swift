@@ -30,6 +30,10 @@ struct FuzzCampaignTests {
         try FuzzCampaign(name: "nginx", defaultCases: 50).run(NginxMutationCase.self)
     }
 
+    @Test func unitCampaign() throws {
+        try FuzzCampaign(name: "unit", defaultCases: 50).run(UnitMutationCase.self)
+    }
+
     /// The canary rule of the environment campaign on hand-made files, so that it neither
     /// lets a swallowed secret pass nor flags a value that is provably not secret.
     @Test func theCanaryRuleFollowsSystemd() {
