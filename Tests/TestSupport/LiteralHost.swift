@@ -14,6 +14,8 @@ public final class LiteralHost: ObservedHost {
     public var rootDirectory: String? = nil
     /// Symbolic links in unit directories: path to target.
     public var unitLinks: [String: String] = [:]
+    /// The running host's sockets; nil: they cannot be known.
+    public var sockets: SocketObservation? = nil
 
     public init() {}
 
@@ -134,4 +136,8 @@ extension LiteralHost {
     }
 
     public func contents(of path: String) -> [UInt8]? { contents[path].map { Array($0.utf8) } }
+
+    public func listeningSockets() -> Result<SocketObservation, ObservationError> {
+        sockets.map { .success($0) } ?? .failure(ObservationError("no sockets given"))
+    }
 }

@@ -2,6 +2,7 @@
 /// protocol: a test host answers with literals, the host module for a real machine or an image
 /// root. A kind's evaluation asks only the domains it needs.
 public typealias ObservedHost = FileObserver & AccountObserver & CryptoObserver & StorageObserver & ServiceObserver
+    & NetworkObserver
 
 /// Paths, their metadata and contents, inside the root.
 public protocol FileObserver: AnyObject {
@@ -64,6 +65,13 @@ public protocol StorageObserver: AnyObject {
 /// systemd's unit files, read as systemd's search reads them: directory listings and file
 /// bytes inside the root (``UnitDirectoryListing``), never a link followed out of it.
 public protocol ServiceObserver: AnyObject, UnitDirectoryListing {}
+
+/// The running host's network state.
+public protocol NetworkObserver: AnyObject {
+    /// The sockets that accept connections or datagrams; a failure says why they cannot be
+    /// known here (under --root there is no running host to ask).
+    func listeningSockets() -> Result<SocketObservation, ObservationError>
+}
 
 /// What is at a path.
 public enum PathState: Sendable, Equatable {

@@ -71,7 +71,7 @@ private final class Loader {
 
     static let arrayKinds: [String] = [
         "directory", "file", "key", "tree", "user", "group", "access", "variable", "encrypted", "certificate",
-        "unit", "package", "config",
+        "unit", "package", "config", "port",
     ]
     static let topKeys = ["contract", "schema", "description", "environment", "nginx"] + arrayKinds
 
@@ -111,6 +111,7 @@ private final class Loader {
         contract.units = entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.packages = entries("package") { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.configs = entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.ports = entries("port") { PortEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
             contract.nginx = readNginx(nginx)
         }

@@ -21,6 +21,7 @@ public struct Contract: Sendable, Hashable {
     public var units: [UnitEntry] = []
     public var packages: [PackageEntry] = []
     public var configs: [ConfigEntry] = []
+    public var ports: [PortEntry] = []
 
     public init(name: String, schema: Int = 1, description: String? = nil, file: String) {
         self.name = name

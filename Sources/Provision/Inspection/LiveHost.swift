@@ -215,6 +215,21 @@ extension ObservationError {
 }
 
 extension LiveHost {
+    /// The kernel's listening sockets, with the processes holding them; none under --root.
+    public func listeningSockets() -> Result<SocketObservation, ObservationError> {
+        guard root.isHostRoot else {
+            return .failure(ObservationError("listening sockets are the state of a running host; --root checks an image"))
+        }
+        return SocketTable.listening().map { table in
+            SocketObservation(sockets: table.sockets.map { socket in
+                ListeningSocket(
+                    transport: socket.transport == .tcp ? .tcp : .udp, endpoint: NetworkEndpoint(address: socket.address, port: socket.port),
+                    userID: socket.userID,
+                    holders: socket.holders.map { ListeningSocket.Holder(pid: $0.pid, command: $0.command, executable: $0.executable) })
+            }, holdersComplete: table.holdersComplete)
+        }.mapError { ObservationError($0) }
+    }
+
     /// Unit directories as systemd's search lists them, inside the root.
     public func entries(in directory: String) -> [UnitFileEntry] {
         root.listing(of: directory).map { entry in
