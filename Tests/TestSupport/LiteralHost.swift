@@ -59,8 +59,12 @@ public final class LiteralHost: ObservedHost {
         return .success(isDefault ? AccessList(entries: []) : AccessList(mode: facts.mode))
     }
 
+    /// Files whose text cannot be read, and why (checked before ``contents``).
+    public var textErrors: [String: ObservationError] = [:]
+
     public func text(of path: String) -> Result<String, ObservationError> {
-        contents[path].map { .success($0) } ?? .failure(ObservationError("no such file", isNotFound: true))
+        if let error = textErrors[path] { return .failure(error) }
+        return contents[path].map { .success($0) } ?? .failure(ObservationError("no such file", isNotFound: true))
     }
 
     public func glob(_ pattern: String) -> [String] {
