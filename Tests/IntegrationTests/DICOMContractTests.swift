@@ -31,7 +31,7 @@ struct DICOMContractTests {
         #expect(status == 1)
         let path = "/opt/dicom-backup/src/config/environments.toml"
         #expect(report.failures == ["file \(path) mode", "file \(path) forbid"])
-        #expect((report.results(subject: path, check: "forbid").first?["message"] as? String)?.hasPrefix("line 9 matches forbidden pattern '__[A-Z0-9_]+__'") == true)
+        #expect((report.results(subject: path, check: "forbid").first?["message"] as? String)?.hasPrefix("line 21 matches forbidden pattern '__[A-Z0-9_]+__'") == true)
         #expect(!all.contains("backup_reader"))
     }
 
@@ -42,5 +42,68 @@ struct DICOMContractTests {
         #expect(status == 1)
         #expect(report.failures == ["variable LOG_LEVEL one_of", "variable UCLA_MOSAIQ_DB_PASSWORD min_length"])
         #expect(!all.contains("PWCANARY"))
+    }
+
+    // MARK: - environments.toml (guide 004, section 3)
+
+    let configPath = "/opt/dicom-backup/src/config/environments.toml"
+
+    func plant(_ original: String, _ replacement: String) throws {
+        let text = try String(contentsOfFile: configuration, encoding: .utf8)
+        #expect(text.contains(original), "the sample file has no '\(original)'")
+        try text.replacing(original, with: replacement).write(toFile: configuration, atomically: false, encoding: .utf8)
+    }
+
+    @Test(arguments: [
+        ("default_source = \"MOSAIQ_DB\"", "default_source = \"ARIA\"", "UCLA.default_source names_key_in"),
+        ("default_backup = \"ORTHANC_MAIN\"", "default_backup = \"orthanc-main\"", "UCLA.default_backup names_key_in"),
+        ("staging_target_alias = \"MOSAIQ_STAGE\"", "staging_target_alias = \"STAGE\"",
+         "UCLA.sources.MOSAIQ_DB.staging_target_alias names_key_in"),
+        ("type = \"mosaiq\"", "type = \"mosaic\"", "UCLA.sources.MOSAIQ_DB.type one_of"),
+        ("type = \"orthanc\"", "type = \"dicom\"", "UCLA.backup_targets.ORTHANC_MAIN.type one_of"),
+        ("port = 4242", "port = \"4242\"", "UCLA.backup_targets.ORTHANC_MAIN.port type"),
+        ("max_uids_per_run = 500", "max_uids_per_run = \"500\"", "UCLA.settings.max_uids_per_run type"),
+        ("aet = \"UCLA_BACKUP\"", "aet = \"UCLA_RADONC_BACKUP_HOST\"", "UCLA.script_ae.aet pattern"),
+        ("aet = \"UCLA_BACKUP\"", "", "UCLA.script_ae.aet required"),
+        ("db_password = \"substituted-at-deploy-time\"", "", "UCLA.sources.MOSAIQ_DB.db_password required"),
+    ])
+    func aPlantedConfigurationFault(_ original: String, _ replacement: String, _ failure: String) throws {
+        try plant(original, replacement)
+        let (status, report, all) = try check()
+        #expect(status == 1)
+        #expect(report.failures == ["config \(configPath) \(failure)"])
+        #expect(!all.contains("substituted-at-deploy-time"))
+        #expect(!all.contains("backup_reader"))
+    }
+
+    @Test func aDanglingDefaultSourceNamesTheSourcesThatExist() throws {
+        try plant("default_source = \"MOSAIQ_DB\"", "default_source = \"ARIA\"")
+        let (_, report, _) = try check()
+        let result = try #require(report.results(subject: configPath + " UCLA.default_source", check: "names_key_in").first)
+        #expect(result["message"] as? String == "line 3: UCLA.default_source names 'ARIA', which is not an entry of UCLA.sources (it has ARIA_MAIN, MOSAIQ_DB)")
+        #expect((result["fix"] as? String)?.hasPrefix("(decide) set UCLA.default_source in ") == true)
+    }
+
+    @Test func aMalformedConfigurationIsAFindingAtItsLine() throws {
+        try plant("ip = \"10.20.0.50\"", "ip = \"10.20.0.50")
+        let (status, report, _) = try check()
+        #expect(status == 1)
+        let parse = report.results.filter { $0["check"] as? String == "parse" && $0["status"] as? String == "fail" }
+        #expect(parse.count == 9)
+        #expect(Set(parse.compactMap { $0["message"] as? String }) == ["\(configPath):28: not valid TOML"])
+        #expect(Set(parse.compactMap { $0["fix"] as? String }).count == 1)
+    }
+
+    /// The Mosaiq password in environments.toml is secret: in no format, whether the file reads
+    /// or breaks on the password's own line (where toml++'s words could quote it).
+    @Test(arguments: ["text", "json", "junit", "sarif", "prometheus"], [false, true])
+    func theDatabasePasswordInTheConfigurationIsNeverShown(_ format: String, _ broken: Bool) throws {
+        try plant("\"substituted-at-deploy-time\"", broken ? "\"CFGCANARY-4411" : "\"CFGCANARY-4411\"")
+        try plant("default_source = \"MOSAIQ_DB\"", "default_source = \"ARIA\"")
+        let outcome = try hostcontract("check", "contracts/dicom-backup.toml", "--root", root.path, "--format", format)
+        #expect(outcome.status == 1)
+        if format != "prometheus" { #expect(outcome.all.contains(broken ? "not valid TOML" : "ARIA"), "\(outcome.all)") }
+        #expect(!outcome.all.contains("CFGCANARY"))
+        #expect(!outcome.all.contains("4411"))
     }
 }

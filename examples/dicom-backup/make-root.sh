@@ -14,6 +14,18 @@ printf 'root:x:0:\ndicom-backup:x:%s:\n' $svc > "$root/etc/group"
 cat > "$root/opt/dicom-backup/src/config/environments.toml" <<'TOML'
 [UCLA]
 description = "UCLA radiation oncology"
+default_source = "MOSAIQ_DB"
+default_backup = "ORTHANC_MAIN"
+
+[UCLA.script_ae]
+aet = "UCLA_BACKUP"
+port = 11112
+
+[UCLA.sources.ARIA_MAIN]
+type = "aria"
+aet = "ARIA_SCP"
+ip = "10.20.0.11"
+port = 104
 
 [UCLA.sources.MOSAIQ_DB]
 type = "mosaiq"
@@ -22,6 +34,22 @@ db_database = "MOSAIQ"
 db_username = "backup_reader"
 db_password = "substituted-at-deploy-time"
 odbc_driver = "ODBC Driver 17 for SQL Server"
+staging_target_alias = "MOSAIQ_STAGE"
+
+[UCLA.backup_targets.ORTHANC_MAIN]
+type = "orthanc"
+aet = "ORTHANC_MAIN"
+ip = "10.20.0.50"
+port = 4242
+
+[UCLA.backup_targets.MOSAIQ_STAGE]
+type = "dicom_scp"
+aet = "MOSAIQ_STAGE"
+ip = "10.20.0.51"
+port = 11112
+
+[UCLA.settings]
+max_uids_per_run = 500
 TOML
 chown -R $svc:$svc "$root/opt/dicom-backup/src/config/environments.toml" "$root/var/log/dicom-backup" "$root/var/lib/dicom-backup/work"
 chmod 0600 "$root/opt/dicom-backup/src/config/environments.toml"
