@@ -182,7 +182,7 @@ import Testing
 
     @Test func anUnreadableFileCannotBeEvaluated() throws {
         let host = LiteralHost()
-        host.textErrors["/etc/app/app.toml"] = ObservationError("permission denied", isInaccessible: true)
+        host.unreadableFiles["/etc/app/app.toml"] = ObservationError("permission denied", isInaccessible: true)
         let results = run(try contract("[[config]]\npath = \"/etc/app/app.toml\"\nkey = \"a\"\nequals = \"b\"\n"), host)
         #expect(results.map(\.status) == [.error, .error, .error])
         #expect(results.allSatisfy { $0.fix == nil && $0.message.contains("permission denied") })

@@ -9,9 +9,11 @@ import Testing
 /// empty root, so nearly every check fails and prints its fix.
 @Suite(.enabled(if: runningAsRoot, "example roots carry service ownership"))
 struct FixFormTests {
-    static let commands: Set<String> = ["chown", "chmod", "chgrp", "setfacl", "install", "mkdir", "find", "useradd", "usermod", "groupadd", "systemctl"]
+    static let commands: Set<String> = ["chown", "chmod", "chgrp", "setfacl", "install", "mkdir", "find", "useradd", "usermod", "groupadd",
+                                           "systemctl", "chroot", "apt-get", "apt-mark", "dpkg"]
     static let commandWords = ["chmod ", "chown ", "chgrp ", "setfacl ", "usermod ", "useradd ", "groupadd ", "find /",
-                               "install -", "&&", "$("]
+                               "install -", "&&", "$(",
+                               "apt-get ", "apt-mark ", "pip ", "chroot "]
 
     /// The example root of `contract`, built by its make-root.sh, then broken by `disorder`.
     static func root(_ example: String, disorder: String) throws -> TemporaryDirectory {

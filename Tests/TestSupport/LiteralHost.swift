@@ -59,11 +59,11 @@ public final class LiteralHost: ObservedHost {
         return .success(isDefault ? AccessList(entries: []) : AccessList(mode: facts.mode))
     }
 
-    /// Files whose text cannot be read, and why (checked before ``contents``).
-    public var textErrors: [String: ObservationError] = [:]
+    /// Files whose text cannot be read, with why (permission denied: `isInaccessible`).
+    public var unreadableFiles: [String: ObservationError] = [:]
 
     public func text(of path: String) -> Result<String, ObservationError> {
-        if let error = textErrors[path] { return .failure(error) }
+        if let error = unreadableFiles[path] { return .failure(error) }
         return contents[path].map { .success($0) } ?? .failure(ObservationError("no such file", isNotFound: true))
     }
 

@@ -81,6 +81,25 @@ head -c 64 /dev/urandom > "$root/etc/secrets/vault/lx-annotate-luks.key"
 chown 0:0 "$root/etc/secrets/vault/lx-annotate-luks.key"
 chmod 0400 "$root/etc/secrets/vault/lx-annotate-luks.key"
 
+# dpkg's database: what deploy/bootstrap-host.sh installs from Debian 12, FFmpeg and Tesseract
+# held (apt-mark hold) so that their upgrades are reviewed.
+dir /var/lib/dpkg 0755 0 0
+pkg() { # pkg NAME VERSION SELECTION ARCHITECTURE
+    printf 'Package: %s\nStatus: %s ok installed\nPriority: optional\nSection: misc\nMaintainer: Debian\nArchitecture: %s\nVersion: %s\nDescription: %s\n\n' \
+        "$1" "$3" "$4" "$2" "$1" >> "$root/var/lib/dpkg/status"
+}
+: > "$root/var/lib/dpkg/status"
+pkg python3 3.11.2-1+b1 install amd64
+pkg python3-venv 3.11.2-1+b1 install amd64
+pkg ffmpeg 7:5.1.6-0+deb12u1 hold amd64
+pkg tesseract-ocr 5.3.0-2 hold amd64
+pkg tesseract-ocr-eng 1:4.1.0-2 install all
+pkg tesseract-ocr-deu 1:4.1.0-2 install all
+pkg libgl1 1.6.0-1 install amd64
+pkg libglib2.0-0 2.74.6-2+deb12u5 install amd64
+pkg libxcb1 1.15-1 install amd64
+chmod 0644 "$root/var/lib/dpkg/status"
+
 # nginx: static and media from the runtime root, protected media as an internal location,
 # everything else proxied to Daphne.
 mkdir -p "$root/etc/nginx/conf.d"

@@ -7,6 +7,8 @@ public struct Evaluation {
     public let host: any ObservedHost
     /// The kinds to check; nil for all.
     public let only: Set<EntryKind>?
+    /// Package databases read once for every `[[package]]` entry (see ``PackageDatabases``).
+    let packageDatabases = PackageDatabases()
 
     public init(
         contract: Contract, input: EnvironmentInput, host: any ObservedHost, only: Set<EntryKind>? = nil

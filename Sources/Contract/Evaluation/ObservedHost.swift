@@ -18,6 +18,9 @@ public protocol FileObserver: AnyObject {
     func accessList(of path: String, isDefault: Bool) -> Result<AccessList, ObservationError>
     /// The text of the regular file at `path` (configuration files: nginx's, structured ones).
     func text(of path: String) -> Result<String, ObservationError>
+    /// The text of the regular file at `path`, up to `limit` bytes (a package database may be
+    /// larger than the configuration files ``text(of:)`` reads); larger is an error.
+    func text(of path: String, limit: Int) -> Result<String, ObservationError>
     /// The paths matching a glob pattern, as nginx's `include` expands it.
     func glob(_ pattern: String) -> [String]
     /// Visits every entry below `path` without following symbolic links.
@@ -26,6 +29,11 @@ public protocol FileObserver: AnyObject {
     func operatorPath(_ path: String) -> String
     /// The `--root` directory, or nil for the host itself.
     var rootDirectory: String? { get }
+}
+
+extension FileObserver {
+    /// A host that reads every text whole answers as ``text(of:)`` does.
+    public func text(of path: String, limit: Int) -> Result<String, ObservationError> { text(of: path) }
 }
 
 /// Users and groups, from the root's account database.

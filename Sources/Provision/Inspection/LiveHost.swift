@@ -108,6 +108,12 @@ public final class LiveHost: ObservedHost {
             .mapError { ObservationError($0) }
     }
 
+    public func text(of path: String, limit: Int) -> Result<String, ObservationError> {
+        root.contents(of: path, limit: limit)
+            .map { String(decoding: $0, as: UTF8.self) }
+            .mapError { ObservationError($0) }
+    }
+
     public func glob(_ pattern: String) -> [String] { root.glob(pattern) }
 
     public func privateKey(at path: String) -> Result<KeyFacts, ObservationError> {
