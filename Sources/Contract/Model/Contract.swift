@@ -30,6 +30,13 @@ public struct Contract: Sendable, Hashable {
         self.file = file
     }
 
+    /// How many entries the contract has, of every kind (nginx locations and servers each count).
+    public var entryCount: Int {
+        directories.count + files.count + keys.count + trees.count + users.count + groups.count + accesses.count
+            + variables.count + encrypted.count + certificates.count + units.count + packages.count + configs.count
+            + ports.count + (nginx.map { $0.locations.count + $0.servers.count } ?? 0)
+    }
+
     /// Every variable name the contract declares, aliases included.
     public var declaredVariables: Set<String> {
         var names = Set(variables.map(\.name))

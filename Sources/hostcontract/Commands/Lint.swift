@@ -10,10 +10,7 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let loaded = try contract.load()
-        let entries = loaded.directories.count + loaded.files.count + loaded.keys.count + loaded.trees.count
-            + loaded.users.count + loaded.groups.count + loaded.accesses.count + loaded.variables.count
-            + loaded.encrypted.count + loaded.certificates.count
-            + (loaded.nginx.map { $0.locations.count + $0.servers.count } ?? 0)
+        let entries = loaded.entryCount
         FileHandleStream.standardOutput.write("\(contract.name): valid contract '\(loaded.name)' with \(entries) entries\n")
     }
 }
