@@ -1,4 +1,4 @@
-/// `[[access]]` and the `acl` key of `[[directory]]`: effective access as the kernel decides it.
+/// `[[access]]`: effective access as the kernel decides it.
 extension Evaluation {
     static let rights: [(AccessRights, String)] = [(.read, "read"), (.write, "write"), (.execute, "execute")]
 
@@ -146,81 +146,4 @@ extension Evaluation {
             return "other has \(rights), and \(principal.name) is not in group \(groupName(node.facts.groupID))"
         }
     }
-
-    /// `acl = [...]`: each entry present with exactly its permissions, and not limited by the mask.
-    func checkAccessControlList(_ recorder: inout Recorder, _ required: [AccessControlEntry], path: String, present: Bool) {
-        guard !required.isEmpty else { return }
-        let expected = required.map(\.description).joined(separator: ",")
-        guard present else {
-            recorder.skip("acl", key: "acl", "\(path) does not exist", expected: expected)
-            return
-        }
-        var lists: [Bool: AccessList] = [:]
-        for isDefault in Set(required.map(\.isDefault)) {
-            switch host.accessList(of: path, isDefault: isDefault) {
-            case .success(let list): lists[isDefault] = list
-            case .failure(let error) where error.isInaccessible:
-                recorder.cannotEvaluate("acl", key: "acl", "the ACL of \(path) cannot be read: \(error)", expected: expected)
-                return
-            case .failure(let error):
-                recorder.fail("acl", key: "acl", "the ACL of \(path) cannot be read: \(error)", expected: expected)
-                return
-            }
-        }
-        var problems: [String] = []
-        var fixes: [String] = [], names: [String] = [], unknown: (name: String, isGroup: Bool)? = nil
-        var namedAccess = false, explicitMask = false
-        for entry in required {
-            let list = lists[entry.isDefault] ?? AccessList(entries: [])
-            let tag: AccessList.Tag?
-            switch (entry.tag, entry.qualifier) {
-            case (.user, nil): tag = .owner
-            case (.user, let name?): tag = account(Template(literal: name), isGroup: false).id.map { .user($0) }
-            case (.group, nil): tag = .owningGroup
-            case (.group, let name?): tag = account(Template(literal: name), isGroup: true).id.map { .group($0) }
-            case (.mask, _): tag = .mask
-            case (.other, _): tag = .other
-            }
-            guard let tag else {
-                problems.append("\(entry.tag.rawValue) '\(entry.qualifier ?? "")' does not exist in \(host.accountOrigin)")
-                unknown = (entry.qualifier ?? "", entry.tag == .group)
-                continue
-            }
-            let found = list.rights(of: tag)
-            let prefix = entry.isDefault ? "d:" : ""
-            if found != entry.rights {
-                problems.append("\(entry) is \(found.map { "\(entry.tag.rawValue):\(entry.qualifier ?? ""):\($0)" } ?? "missing")")
-                fixes.append(prefix + aclEntryText(tag, entry.rights))
-                names += entryNames(tag)
-                if !entry.isDefault { namedAccess = namedAccess || tag.isNamed; explicitMask = explicitMask || tag == .mask }
-            } else if let mask = list.mask, entry.qualifier != nil || (entry.tag == .group && entry.qualifier == nil),
-                entry.tag != .mask, entry.rights.intersection(mask) != entry.rights
-            {
-                problems.append("\(entry) is limited by mask \(mask) to \(entry.rights.intersection(mask))")
-                fixes.append(prefix + "m::" + mask.union(entry.rights).description)
-                explicitMask = explicitMask || !entry.isDefault
-            }
-        }
-        // setfacl would make the mask the union of the group class; the contract's mode says what
-        // it is (its group bits), so the mode finding and this fix agree.
-        if namedAccess, !explicitMask, let mode = declared(path, kind: .directory).mode {
-            fixes.append("m::" + AccessRights(rawValue: UInt8((mode.rawValue >> 3) & 7)).description)
-        }
-        let fix: String? = if let unknown {
-            unknownAccountFix(unknown.name, isGroup: unknown.isGroup)
-        } else if fixes.isEmpty {
-            nil
-        } else {
-            ShellWords.sequence([ShellWords.command("setfacl", "-m", fixes.joined(separator: ","), host.operatorPath(path))], names: names)
-        }
-        recorder.verify(
-            "acl", key: "acl", problems.isEmpty,
-            pass: "ACL of \(path) has \(expected)", fail: "ACL of \(path): " + problems.joined(separator: "; "),
-            expected: expected, actual: problems.isEmpty ? expected : problems.joined(separator: "; "),
-            fix: fix)
-    }
-}
-
-extension Evaluation.Named {
-    var id: UInt32? { if case .found(let account) = self { account.id } else { nil } }
 }

@@ -1,50 +1,5 @@
-/// Key `format` and `[[certificate]]`: what OpenSSL makes of them, never their content.
+/// `[[certificate]]`: what OpenSSL makes of it, never its content.
 extension Evaluation {
-    func checkFormat(_ recorder: inout Recorder, _ entry: KeyEntry, path: String, readable: Bool) {
-        guard let format = entry.format else { return }
-        guard readable else {
-            recorder.skip("format", key: "format", "\(path) is not a regular file", expected: format.rawValue)
-            if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) is not a regular file") }
-            return
-        }
-        switch format {
-        case .raw:
-            recorder.pass("format", key: "format", "raw key material", expected: "raw", actual: "raw")
-        case .pemPrivateKey:
-            switch host.privateKey(at: path) {
-            case .success(let key):
-                recorder.pass("format", key: "format", "\(key.algorithm) \(key.bits) private key", expected: format.rawValue,
-                              actual: "\(key.algorithm) \(key.bits)")
-                if let minBits = entry.minBits {
-                    recorder.verify(
-                        "min_bits", key: "min_bits", key.bits >= minBits,
-                        pass: "\(key.algorithm) \(key.bits) private key has at least \(minBits) bits",
-                        fail: "\(key.algorithm) \(key.bits) private key is shorter than \(minBits) bits",
-                        expected: "at least \(minBits) bits", actual: "\(key.algorithm) \(key.bits)",
-                        fix: ShellWords.decision("replace \(host.operatorPath(path)) with a new private key of at least \(max(minBits, 2048)) bits, and its certificates with ones for the new key"))
-                }
-            case .failure(let problem) where problem.isInaccessible:
-                recorder.cannotEvaluate("format", key: "format", "\(path) cannot be read: \(problem)", expected: format.rawValue)
-                if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) cannot be read") }
-            case .failure(let problem):
-                recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "not usable",
-                              fix: ShellWords.decision("put an unencrypted PEM private key at \(host.operatorPath(path))"))
-                if entry.minBits != nil { recorder.skip("min_bits", key: "min_bits", "\(path) is not a usable private key") }
-            }
-        case .pemCertificate:
-            switch host.certificates(at: path) {
-            case .success(let certificates):
-                recorder.pass("format", key: "format", "certificate \(certificates[0].subject)", expected: format.rawValue,
-                              actual: "\(certificates.count) certificate\(certificates.count == 1 ? "" : "s")")
-            case .failure(let problem) where problem.isInaccessible:
-                recorder.cannotEvaluate("format", key: "format", "\(path) cannot be read: \(problem)", expected: format.rawValue)
-            case .failure(let problem):
-                recorder.fail("format", key: "format", "\(path) \(problem)", expected: format.rawValue, actual: "no certificate",
-                              fix: ShellWords.decision("put the PEM certificate at \(host.operatorPath(path))"))
-            }
-        }
-    }
-
     func evaluate(_ entry: CertificateEntry) -> [CheckResult] {
         var (path, recorder) = start(entry.context, path: entry.path)
         let read = recorder.skipReason == nil ? host.certificates(at: path) : .failure(ObservationError("not read"))

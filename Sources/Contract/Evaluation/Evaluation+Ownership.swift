@@ -150,3 +150,7 @@ extension Evaluation {
         return state
     }
 }
+
+extension Evaluation.Named {
+    var id: UInt32? { if case .found(let account) = self { account.id } else { nil } }
+}

@@ -98,9 +98,9 @@ private final class Loader {
         if let environment = table["environment"] {
             contract.environment = readEnvironment(environment)
         }
-        contract.directories = entries("directory", readDirectory)
-        contract.files = entries("file", readFile)
-        contract.keys = entries("key", readKey)
+        contract.directories = entries("directory") { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.files = entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.keys = entries("key") { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.trees = entries("tree", readTree)
         contract.users = entries("user", readUser)
         contract.groups = entries("group", readGroup)
@@ -165,68 +165,6 @@ private final class Loader {
     }
 
     // MARK: - Filesystem
-
-    func readDirectory(_ r: TableReader, _ ordinal: Int) -> DirectoryEntry? {
-        let context = r.context(kind: .directory, ordinal: ordinal)
-        let path = r.path()
-        let entry = DirectoryEntry(
-            context: context, path: path ?? Template(literal: "/"),
-            owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
-            create: r.bool("create") ?? true, acl: r.accessControlEntries("acl"),
-            subdirs: readSubdirectories(r))
-        r.finish(allowed: ["path", "owner", "group", "mode", "create", "acl", "subdirs"] + ContractLoader.entryKeys)
-        return path == nil ? nil : entry
-    }
-
-    func readSubdirectories(_ r: TableReader) -> [String] {
-        guard let names = r.strings("subdirs") else { return [] }
-        var valid: [String] = []
-        var seen = Set<String>()
-        for name in names {
-            if name.isEmpty || name.hasPrefix("/") || name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
-                r.error("subdirs", "'\(name)' must be a relative path below the directory, without '.' or '..'")
-            } else if !seen.insert(name).inserted {
-                r.error("subdirs", "'\(name)' is listed twice")
-            } else {
-                valid.append(name)
-            }
-        }
-        return valid
-    }
-
-    func readFile(_ r: TableReader, _ ordinal: Int) -> FileEntry? {
-        let context = r.context(kind: .file, ordinal: ordinal)
-        let path = r.path()
-        let entry = FileEntry(
-            context: context, path: path ?? Template(literal: "/"),
-            owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
-            required: r.bool("required") ?? true,
-            forbid: r.regularExpressions("forbid", compiledBy: patterns),
-            require: r.regularExpressions("require", compiledBy: patterns))
-        r.finish(allowed: ["path", "owner", "group", "mode", "required", "forbid", "require"] + ContractLoader.entryKeys)
-        return path == nil ? nil : entry
-    }
-
-    func readKey(_ r: TableReader, _ ordinal: Int) -> KeyEntry? {
-        let context = r.context(kind: .key, ordinal: ordinal)
-        let path = r.path()
-        let mode = r.mode("mode")
-        if let mode, mode.rawValue & 0o004 != 0 {
-            r.error("mode", "a key must not be readable by other, but '\(mode)' grants it")
-        }
-        let format = r.choice("format", as: KeyEntry.Format.self)
-        let minBits = r.integer("min_bits", minimum: 1)
-        if minBits != nil, let format, format != .pemPrivateKey {
-            r.error("min_bits", "min_bits applies to format 'pem-private-key' only")
-        }
-        let entry = KeyEntry(
-            context: context, path: path ?? Template(literal: "/"),
-            owner: r.principal("owner"), group: r.principal("group"), mode: mode,
-            minBytes: r.integer("min_bytes", minimum: 1), format: format, minBits: minBits,
-            follow: r.bool("follow") ?? false)
-        r.finish(allowed: ["path", "owner", "group", "mode", "min_bytes", "format", "min_bits", "follow"] + ContractLoader.entryKeys)
-        return path == nil ? nil : entry
-    }
 
     func readTree(_ r: TableReader, _ ordinal: Int) -> TreeEntry? {
         let context = r.context(kind: .tree, ordinal: ordinal)
