@@ -101,7 +101,7 @@ private final class Loader {
         contract.directories = entries("directory") { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.files = entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.keys = entries("key") { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.trees = entries("tree", readTree)
+        contract.trees = entries("tree") { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.users = entries("user", readUser)
         contract.groups = entries("group", readGroup)
         contract.accesses = entries("access", readAccess)
@@ -162,22 +162,6 @@ private final class Loader {
             }
         }
         return label
-    }
-
-    // MARK: - Filesystem
-
-    func readTree(_ r: TableReader, _ ordinal: Int) -> TreeEntry? {
-        let context = r.context(kind: .tree, ordinal: ordinal)
-        let path = r.path()
-        let entry = TreeEntry(
-            context: context, path: path ?? Template(literal: "/"),
-            owner: r.principal("owner"), group: r.principal("group"),
-            maxDirectoryMode: r.mode("max_dir_mode"), maxFileMode: r.mode("max_file_mode"))
-        if entry.owner == nil, entry.group == nil, entry.maxDirectoryMode == nil, entry.maxFileMode == nil, path != nil {
-            r.error(nil, "a tree needs at least one of owner, group, max_dir_mode, max_file_mode")
-        }
-        r.finish(allowed: ["path", "owner", "group", "max_dir_mode", "max_file_mode"] + ContractLoader.entryKeys)
-        return path == nil ? nil : entry
     }
 
     // MARK: - Principals and access

@@ -1,5 +1,34 @@
-/// `[[tree]]`: a streaming audit of everything below a path. Only counts and a few examples
-/// are kept, never the tree.
+/// `[[tree]]`: every entry below `path` has this owner and group and no permission bit beyond
+/// the maximum modes.
+public struct TreeEntry: Sendable, Hashable {
+    public var context: EntryContext
+    public var path: Template
+    public var owner: Template?
+    public var group: Template?
+    public var maxDirectoryMode: FileMode?
+    public var maxFileMode: FileMode?
+}
+
+extension TreeEntry {
+    static let keys = ["path", "owner", "group", "max_dir_mode", "max_file_mode"]
+
+    static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> TreeEntry? {
+        let context = r.context(kind: .tree, ordinal: ordinal)
+        let path = r.path()
+        let entry = TreeEntry(
+            context: context, path: path ?? Template(literal: "/"),
+            owner: r.principal("owner"), group: r.principal("group"),
+            maxDirectoryMode: r.mode("max_dir_mode"), maxFileMode: r.mode("max_file_mode"))
+        if entry.owner == nil, entry.group == nil, entry.maxDirectoryMode == nil, entry.maxFileMode == nil, path != nil {
+            r.error(nil, "a tree needs at least one of owner, group, max_dir_mode, max_file_mode")
+        }
+        r.finish(allowed: keys + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+}
+
+/// A streaming audit of everything below a path. Only counts and a few examples are kept,
+/// never the tree.
 extension Evaluation {
     /// Violations of one tree rule: how many, and the first few for the message.
     struct Tally {
