@@ -102,8 +102,8 @@ private final class Loader {
         contract.files = entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.keys = entries("key") { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.trees = entries("tree") { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.users = entries("user", readUser)
-        contract.groups = entries("group", readGroup)
+        contract.users = entries("user") { UserEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.groups = entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.accesses = entries("access", readAccess)
         contract.variables = entries("variable", readVariable)
         contract.encrypted = entries("encrypted", readEncrypted)
@@ -165,32 +165,6 @@ private final class Loader {
     }
 
     // MARK: - Principals and access
-
-    func names(_ r: TableReader, _ key: String) -> [String] {
-        let names = r.strings(key) ?? []
-        for name in names where !TableReader.isPrincipalName(name) {
-            r.error(key, "'\(name)' is not a valid user or group name")
-        }
-        return names
-    }
-
-    func readUser(_ r: TableReader, _ ordinal: Int) -> UserEntry? {
-        let context = r.context(kind: .user, ordinal: ordinal)
-        let name = r.nonEmptyString("name", required: true)
-        if let name, !TableReader.isPrincipalName(name) { r.error("name", "'\(name)' is not a valid user name") }
-        let entry = UserEntry(context: context, name: name ?? "", system: r.bool("system"), groups: names(r, "groups"))
-        r.finish(allowed: ["name", "system", "groups"] + ContractLoader.entryKeys)
-        return name == nil ? nil : entry
-    }
-
-    func readGroup(_ r: TableReader, _ ordinal: Int) -> GroupEntry? {
-        let context = r.context(kind: .group, ordinal: ordinal)
-        let name = r.nonEmptyString("name", required: true)
-        if let name, !TableReader.isPrincipalName(name) { r.error("name", "'\(name)' is not a valid group name") }
-        let entry = GroupEntry(context: context, name: name ?? "", system: r.bool("system"), members: names(r, "members"))
-        r.finish(allowed: ["name", "system", "members"] + ContractLoader.entryKeys)
-        return name == nil ? nil : entry
-    }
 
     func readAccess(_ r: TableReader, _ ordinal: Int) -> AccessEntry? {
         let context = r.context(kind: .access, ordinal: ordinal)

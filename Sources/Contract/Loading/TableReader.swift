@@ -163,6 +163,15 @@ final class TableReader {
         return name.allSatisfy { $0.isLetter || $0.isNumber || "._-$".contains($0) }
     }
 
+    /// A list of user or group names (`groups`, `members`), each checked as a name.
+    func principalNames(_ key: String) -> [String] {
+        let names = strings(key) ?? []
+        for name in names where !Self.isPrincipalName(name) {
+            error(key, "'\(name)' is not a valid user or group name")
+        }
+        return names
+    }
+
     /// A quoted octal mode; an integer is the classic mistake and gets its own message.
     func mode(_ key: String) -> FileMode? {
         guard let raw = value(key) else { return nil }

@@ -1,19 +1,3 @@
-/// `[[user]]`: a user that must exist, optionally a system account, in these groups.
-public struct UserEntry: Sendable, Hashable {
-    public var context: EntryContext
-    public var name: String
-    public var system: Bool?
-    public var groups: [String]
-}
-
-/// `[[group]]`: a group that must exist with these members.
-public struct GroupEntry: Sendable, Hashable {
-    public var context: EntryContext
-    public var name: String
-    public var system: Bool?
-    public var members: [String]
-}
-
 /// `[[access]]`: what the kernel lets a user do at a path.
 public struct AccessEntry: Sendable, Hashable {
     /// The class of the ACL entry that must grant the access.
