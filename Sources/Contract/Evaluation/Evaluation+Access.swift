@@ -1,71 +1,7 @@
-/// `[[access]]`: effective access as the kernel decides it.
+/// Effective access as the kernel decides it, in words: for `[[access]]`, for the nginx worker's
+/// access, and for the fixes that grant or deny it.
 extension Evaluation {
     static let rights: [(AccessRights, String)] = [(.read, "read"), (.write, "write"), (.execute, "execute")]
-
-    func evaluate(_ entry: AccessEntry) -> [CheckResult] {
-        var (path, recorder) = start(entry.context, path: entry.path)
-        let wanted = Self.rights.filter { entry.allow.contains($0.0) || entry.deny.contains($0.0) }
-        let user = recorder.skipReason == nil ? host.user(named: entry.principal) : nil
-        guard let user else {
-            for (right, check) in wanted {
-                recorder.fail(
-                    check, key: entry.allow.contains(right) ? "allow" : "deny",
-                    "user \(entry.principal) does not exist in \(host.accountOrigin)",
-                    expected: entry.allow.contains(right) ? "granted" : "denied", actual: "no such user",
-                    fix: userCreation(entry.principal))
-            }
-            if entry.via != nil { recorder.skip("via", key: "via", "user \(entry.principal) does not exist") }
-            return recorder.results
-        }
-        let principal = Principal(name: user.name, userID: user.id, groupIDs: host.groupIDs(of: user))
-        let trace = host.trace(path)
-        var grants: [(String, AccessDecision)] = []
-        for (right, check) in wanted {
-            let allowed = entry.allow.contains(right)
-            let verdict = self.verdict(right, principal, trace, via: allowed ? entry.via : nil)
-            let verb = Self.verb(right, trace.target)
-            let key = allowed ? "allow" : "deny"
-            // Every directory this process could search grants the principal, and it can look no
-            // further: the answer is not known here (a non-root audit), which is not a violation.
-            if verdict.decision == nil, trace.failureIsInaccessible {
-                recorder.cannotEvaluate(
-                    check, key: key, "whether \(principal.name) can \(verb) \(path) cannot be evaluated here: \(verdict.explanation)",
-                    expected: allowed ? "granted" : "denied", actual: "unknown")
-                continue
-            }
-            if allowed {
-                recorder.verify(
-                    check, key: key, verdict.granted,
-                    pass: "\(principal.name) can \(verb) \(path): \(verdict.explanation)",
-                    fail: "\(principal.name) cannot \(verb) \(path): \(verdict.explanation)",
-                    expected: "granted", actual: verdict.granted ? "granted" : "denied",
-                    fix: verdict.grantFix)
-                if verdict.granted, let decision = verdict.decision { grants.append((verb, decision)) }
-            } else {
-                recorder.verify(
-                    check, key: key, !verdict.granted,
-                    pass: "\(principal.name) cannot \(verb) \(path): \(verdict.explanation)",
-                    fail: "\(principal.name) can \(verb) \(path): \(verdict.explanation)",
-                    expected: "denied", actual: verdict.granted ? "granted" : "denied",
-                    fix: verdict.granted ? trace.target.flatMap { denyFix(right, principal, $0) } : nil)
-            }
-        }
-        if let via = entry.via {
-            let astray = grants.filter { $0.1.grant != via }
-            if grants.isEmpty {
-                recorder.skip("via", key: "via", "nothing is granted, so no grant has a class")
-            } else {
-                recorder.verify(
-                    "via", key: "via", astray.isEmpty,
-                    pass: "every grant comes from the \(via.rawValue) class",
-                    fail: astray.map { "\($0.0) is granted through \($0.1.grant?.rawValue ?? "capability"), not \(via.rawValue)" }
-                        .joined(separator: "; "),
-                    expected: via.rawValue, actual: Set(grants.compactMap { $0.1.grant?.rawValue }).sorted().joined(separator: ", "),
-                    fix: astray.isEmpty ? nil : trace.target.flatMap { viaFix(entry.allow, principal, $0, via: via) })
-            }
-        }
-        return recorder.results
-    }
 
     /// The decision for one right, the directories on the way included, in words, and (when it
     /// is not granted) the fix that grants it through `via`.

@@ -104,7 +104,7 @@ private final class Loader {
         contract.trees = entries("tree") { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.users = entries("user") { UserEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.groups = entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.accesses = entries("access", readAccess)
+        contract.accesses = entries("access") { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.variables = entries("variable", readVariable)
         contract.encrypted = entries("encrypted", readEncrypted)
         contract.certificates = entries("certificate", readCertificate)
@@ -162,29 +162,6 @@ private final class Loader {
             }
         }
         return label
-    }
-
-    // MARK: - Principals and access
-
-    func readAccess(_ r: TableReader, _ ordinal: Int) -> AccessEntry? {
-        let context = r.context(kind: .access, ordinal: ordinal)
-        let principal = r.nonEmptyString("principal", required: true)
-        if let principal, !TableReader.isPrincipalName(principal) {
-            r.error("principal", "'\(principal)' is not a valid user name")
-        }
-        let path = r.path()
-        let allow = r.accessRights("allow") ?? []
-        let deny = r.accessRights("deny") ?? []
-        if !r.table.contains(key: "allow"), !r.table.contains(key: "deny"), principal != nil {
-            r.error(nil, "an access entry needs 'allow' or 'deny'")
-        }
-        if !allow.intersection(deny).isEmpty {
-            r.error("deny", "'\(allow.intersection(deny))' is both allowed and denied")
-        }
-        let via = r.choice("via", as: AccessEntry.Grant.self)
-        r.finish(allowed: ["principal", "path", "allow", "deny", "via"] + ContractLoader.entryKeys)
-        guard let principal, let path else { return nil }
-        return AccessEntry(context: context, principal: principal, path: path, allow: allow, deny: deny, via: via)
     }
 
     // MARK: - Environment
