@@ -96,7 +96,7 @@ private final class Loader {
             log.error(line: line, what + hint)
         }
         if let environment = table["environment"] {
-            contract.environment = readEnvironment(environment)
+            contract.environment = EnvironmentSection.read(environment, map: map, log: log, references: references)
         }
         contract.directories = entries("directory") { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.files = entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
@@ -105,7 +105,7 @@ private final class Loader {
         contract.users = entries("user") { UserEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.groups = entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.accesses = entries("access") { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.variables = entries("variable", readVariable)
+        contract.variables = entries("variable") { VariableEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.encrypted = entries("encrypted", readEncrypted)
         contract.certificates = entries("certificate", readCertificate)
         contract.units = entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
@@ -162,57 +162,6 @@ private final class Loader {
             }
         }
         return label
-    }
-
-    // MARK: - Environment
-
-    func readEnvironment(_ raw: any TOMLValueConvertible) -> EnvironmentSection? {
-        let section = map.table("environment")
-        guard let table = raw.table else {
-            log.error(line: map.table("")?.keys["environment"] ?? 1, "'environment' must be a table: write [environment]")
-            return nil
-        }
-        let r = TableReader(
-            table: table, section: section, fallbackLine: 1, label: "[environment]", log: log, references: references)
-        let file = r.path("file", required: false)
-        r.finish(allowed: ["file"])
-        return EnvironmentSection(line: r.line, file: file)
-    }
-
-    func readVariable(_ r: TableReader, _ ordinal: Int) -> VariableEntry? {
-        let context = r.context(kind: .variable, ordinal: ordinal)
-        let name = r.nonEmptyString("name", required: true)
-        if let name, !VariableName.isValid(name) {
-            r.error("name", "'\(name)' is not a valid variable name (letters, digits and '_', not starting with a digit)")
-        }
-        let aliases = r.strings("aliases") ?? []
-        for alias in aliases where !VariableName.isValid(alias) {
-            r.error("aliases", "'\(alias)' is not a valid variable name")
-        }
-        if let name, aliases.contains(name) { r.error("aliases", "'\(name)' cannot be an alias of itself") }
-        let oneOf = r.strings("one_of")
-        if let oneOf, oneOf.isEmpty { r.error("one_of", "must list at least one value") }
-        let pattern = r.regularExpressions("pattern", compiledBy: patterns).first
-        if let raw = r.raw("pattern"), raw.array != nil { r.error("pattern", "expected one regular expression as a string") }
-        let isPath = r.bool("path") ?? false
-        let inside = r.path("inside", required: false)
-        let exists = r.bool("exists")
-        let entry = VariableEntry(
-            context: context, name: name ?? "", required: r.bool("required") ?? false,
-            defaultValue: r.template("default", text: r.string("default")), aliases: aliases,
-            equals: r.template("equals", text: r.string("equals")), oneOf: oneOf,
-            forbid: r.strings("forbid") ?? [], pattern: pattern,
-            minLength: r.integer("min_length", minimum: 0), secret: r.bool("secret") ?? false,
-            path: isPath, inside: inside, exists: exists, keyIDIn: r.nonEmptyString("key_id_in"))
-        if let list = entry.keyIDIn {
-            if !VariableName.isValid(list) { r.error("key_id_in", "'\(list)' is not a variable name") }
-            references.add(list, line: r.line(of: "key_id_in"), entry: r.label, key: "key_id_in", isListing: true)
-        }
-        r.finish(allowed: [
-            "name", "required", "default", "aliases", "equals", "one_of", "forbid", "pattern", "min_length",
-            "secret", "path", "inside", "exists", "key_id_in",
-        ] + ContractLoader.entryKeys)
-        return name == nil ? nil : entry
     }
 
     // MARK: - Nginx

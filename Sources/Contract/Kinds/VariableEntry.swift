@@ -1,4 +1,101 @@
-/// `[[variable]]` and the environment file. A secret's value is never put in a result.
+import TOMLKit
+
+/// `[environment]`: where the environment under contract is read from.
+public struct EnvironmentSection: Sendable, Hashable {
+    public var line: Int
+    /// A file in systemd's EnvironmentFile= syntax, resolved under the root.
+    public var file: Template?
+}
+
+/// `[[variable]]`: a variable of the environment under contract and the rules its value obeys.
+public struct VariableEntry: Sendable, Hashable {
+    public var context: EntryContext
+    public var name: String
+    public var required: Bool
+    /// The value where the variable is unset.
+    public var defaultValue: Template?
+    /// Older names: where set, they must equal this variable.
+    public var aliases: [String]
+    public var equals: Template?
+    public var oneOf: [String]?
+    /// Values it must not have.
+    public var forbid: [String]
+    /// A regular expression the whole value must match.
+    public var pattern: Pattern?
+    public var minLength: Int?
+    /// The value appears in no output of any kind.
+    public var secret: Bool
+    /// An absolute path, compared as a normalised path.
+    public var path: Bool
+    /// A path the value must lie inside.
+    public var inside: Template?
+    /// The path it names exists under the root.
+    public var exists: Bool?
+    /// The name of a variable holding a comma-separated list of `ID:SECRET` entries
+    /// (`ENCRYPTION_KEYS=k1:...,k2:...`): the value must be one of those ids. The list is never shown.
+    public var keyIDIn: String? = nil
+}
+
+extension EnvironmentSection {
+    static let keys = ["file"]
+
+    static func read(
+        _ raw: any TOMLValueConvertible, map: SourceMap, log: DiagnosticLog, references: ReferenceLog
+    ) -> EnvironmentSection? {
+        let section = map.table("environment")
+        guard let table = raw.table else {
+            log.error(line: map.table("")?.keys["environment"] ?? 1, "'environment' must be a table: write [environment]")
+            return nil
+        }
+        let r = TableReader(
+            table: table, section: section, fallbackLine: 1, label: "[environment]", log: log, references: references)
+        let file = r.path("file", required: false)
+        r.finish(allowed: keys)
+        return EnvironmentSection(line: r.line, file: file)
+    }
+}
+
+extension VariableEntry {
+    static let keys = [
+        "name", "required", "default", "aliases", "equals", "one_of", "forbid", "pattern", "min_length",
+        "secret", "path", "inside", "exists", "key_id_in",
+    ]
+
+    static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> VariableEntry? {
+        let context = r.context(kind: .variable, ordinal: ordinal)
+        let name = r.nonEmptyString("name", required: true)
+        if let name, !VariableName.isValid(name) {
+            r.error("name", "'\(name)' is not a valid variable name (letters, digits and '_', not starting with a digit)")
+        }
+        let aliases = r.strings("aliases") ?? []
+        for alias in aliases where !VariableName.isValid(alias) {
+            r.error("aliases", "'\(alias)' is not a valid variable name")
+        }
+        if let name, aliases.contains(name) { r.error("aliases", "'\(name)' cannot be an alias of itself") }
+        let oneOf = r.strings("one_of")
+        if let oneOf, oneOf.isEmpty { r.error("one_of", "must list at least one value") }
+        let pattern = r.regularExpressions("pattern", compiledBy: patterns).first
+        if let raw = r.raw("pattern"), raw.array != nil { r.error("pattern", "expected one regular expression as a string") }
+        let isPath = r.bool("path") ?? false
+        let inside = r.path("inside", required: false)
+        let exists = r.bool("exists")
+        let entry = VariableEntry(
+            context: context, name: name ?? "", required: r.bool("required") ?? false,
+            defaultValue: r.template("default", text: r.string("default")), aliases: aliases,
+            equals: r.template("equals", text: r.string("equals")), oneOf: oneOf,
+            forbid: r.strings("forbid") ?? [], pattern: pattern,
+            minLength: r.integer("min_length", minimum: 0), secret: r.bool("secret") ?? false,
+            path: isPath, inside: inside, exists: exists, keyIDIn: r.nonEmptyString("key_id_in"))
+        if let list = entry.keyIDIn {
+            if !VariableName.isValid(list) { r.error("key_id_in", "'\(list)' is not a variable name") }
+            r.references.add(list, line: r.line(of: "key_id_in"), entry: r.label, key: "key_id_in", isListing: true)
+        }
+        r.finish(allowed: keys + ContractLoader.entryKeys)
+        return name == nil ? nil : entry
+    }
+}
+
+/// The variable's value, and the environment file itself. A secret's value is never put in a result.
 extension Evaluation {
     func evaluate(_ entry: VariableEntry) -> [CheckResult] {
         var recorder = Recorder(context: entry.context, subject: entry.name, skipReason: skipReason(entry.context))
