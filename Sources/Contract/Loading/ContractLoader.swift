@@ -106,8 +106,8 @@ private final class Loader {
         contract.groups = entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.accesses = entries("access") { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.variables = entries("variable") { VariableEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.encrypted = entries("encrypted", readEncrypted)
-        contract.certificates = entries("certificate", readCertificate)
+        contract.encrypted = entries("encrypted") { EncryptedEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.certificates = entries("certificate") { CertificateEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.units = entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.packages = entries("package") { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.configs = entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
@@ -232,26 +232,5 @@ private final class Loader {
             }
         }
         return rules.sorted { $0.name < $1.name }
-    }
-
-    // MARK: - Encryption and certificates
-
-    func readEncrypted(_ r: TableReader, _ ordinal: Int) -> EncryptedEntry? {
-        let context = r.context(kind: .encrypted, ordinal: ordinal)
-        let path = r.path()
-        let type = r.choice("type", as: EncryptedEntry.Kind.self) ?? .any
-        r.finish(allowed: ["path", "type"] + ContractLoader.entryKeys)
-        guard let path else { return nil }
-        return EncryptedEntry(context: context, path: path, type: type)
-    }
-
-    func readCertificate(_ r: TableReader, _ ordinal: Int) -> CertificateEntry? {
-        let context = r.context(kind: .certificate, ordinal: ordinal)
-        let path = r.path()
-        let entry = CertificateEntry(
-            context: context, path: path ?? Template(literal: "/"), ca: r.bool("ca"),
-            minDaysLeft: r.integer("min_days_left", minimum: 0), key: r.path("key", required: false))
-        r.finish(allowed: ["path", "ca", "min_days_left", "key"] + ContractLoader.entryKeys)
-        return path == nil ? nil : entry
     }
 }

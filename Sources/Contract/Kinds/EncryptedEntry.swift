@@ -1,5 +1,28 @@
-/// `[[encrypted]]`: the filesystem holding a path sits on an active dm-crypt mapping of the
-/// required type, with a real cipher.
+/// `[[encrypted]]`: the filesystem holding `path` is backed by an active dm-crypt mapping.
+public struct EncryptedEntry: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case luks1, luks2, any
+    }
+
+    public var context: EntryContext
+    public var path: Template
+    public var type: Kind
+}
+
+extension EncryptedEntry {
+    static let keys = ["path", "type"]
+
+    static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> EncryptedEntry? {
+        let context = r.context(kind: .encrypted, ordinal: ordinal)
+        let path = r.path()
+        let type = r.choice("type", as: EncryptedEntry.Kind.self) ?? .any
+        r.finish(allowed: keys + ContractLoader.entryKeys)
+        guard let path else { return nil }
+        return EncryptedEntry(context: context, path: path, type: type)
+    }
+}
+
+/// The mapping must be of the required type and use a real cipher.
 extension Evaluation {
     func evaluate(_ entry: EncryptedEntry) -> [CheckResult] {
         var (path, recorder) = start(entry.context, path: entry.path)

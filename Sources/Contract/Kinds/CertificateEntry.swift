@@ -1,4 +1,28 @@
-/// `[[certificate]]`: what OpenSSL makes of it, never its content.
+/// `[[certificate]]`: a certificate or bundle that parses, is a CA where required, is not close
+/// to expiry and matches its private key.
+public struct CertificateEntry: Sendable, Hashable {
+    public var context: EntryContext
+    public var path: Template
+    public var ca: Bool?
+    public var minDaysLeft: Int?
+    public var key: Template?
+}
+
+extension CertificateEntry {
+    static let keys = ["path", "ca", "min_days_left", "key"]
+
+    static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> CertificateEntry? {
+        let context = r.context(kind: .certificate, ordinal: ordinal)
+        let path = r.path()
+        let entry = CertificateEntry(
+            context: context, path: path ?? Template(literal: "/"), ca: r.bool("ca"),
+            minDaysLeft: r.integer("min_days_left", minimum: 0), key: r.path("key", required: false))
+        r.finish(allowed: keys + ContractLoader.entryKeys)
+        return path == nil ? nil : entry
+    }
+}
+
+/// What OpenSSL makes of the certificates, never their content.
 extension Evaluation {
     func evaluate(_ entry: CertificateEntry) -> [CheckResult] {
         var (path, recorder) = start(entry.context, path: entry.path)
