@@ -35,7 +35,7 @@ public struct Evaluation {
         if includes(.user) { for entry in contract.users { results += evaluate(entry) } }
         if includes(.group) { for entry in contract.groups { results += evaluate(entry) } }
         if includes(.variable) { for entry in contract.variables { results += evaluate(entry) } }
-        if includes(.nginx) { results += nginxResults() }
+        if includes(.nginx), let nginx = contract.nginx { results += evaluate(nginx) }
         if includes(.encrypted) { for entry in contract.encrypted { results += evaluate(entry) } }
         if includes(.certificate) { for entry in contract.certificates { results += evaluate(entry) } }
         if includes(.unit) { for entry in contract.units { results += evaluate(entry) } }

@@ -113,7 +113,7 @@ private final class Loader {
         contract.configs = entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.ports = entries("port") { PortEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
-            contract.nginx = readNginx(nginx)
+            contract.nginx = NginxSection.read(nginx, map: map, log: log, references: references)
         }
         CrossCheck(contract: contract, references: references, log: log).run()
         return contract
@@ -123,13 +123,21 @@ private final class Loader {
         kind == "environment" || kind == "nginx" ? "[\(kind)]" : "[[\(kind)]]"
     }
 
-    /// Reads every element of the array of tables `name` (below `parent` for nested arrays).
-    func entries<Entry>(
-        _ name: String, in parent: TOMLTable? = nil, prefix: String = "",
-        _ read: (TableReader, Int) -> Entry?
+    /// Reads every element of the top-level array of tables `name`.
+    func entries<Entry>(_ name: String, _ read: (TableReader, Int) -> Entry?) -> [Entry] {
+        ContractLoader.entries(name, in: table, map: map, log: log, references: references, read)
+    }
+}
+
+extension ContractLoader {
+    /// Reads every element of the array of tables `name` in `parent`; `prefix` names the table
+    /// that holds a nested array ("nginx" for `[[nginx.location]]`), empty at the top level.
+    static func entries<Entry>(
+        _ name: String, in parent: TOMLTable, prefix: String = "", map: SourceMap, log: DiagnosticLog,
+        references: ReferenceLog, _ read: (TableReader, Int) -> Entry?
     ) -> [Entry] {
         let qualified = prefix.isEmpty ? name : prefix + "." + name
-        guard let raw = (parent ?? table)[name] else { return [] }
+        guard let raw = parent[name] else { return [] }
         guard let array = raw.array else {
             let line = map.table(qualified)?.line ?? map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1
             log.error(line: line, "'\(qualified)' must be an array of tables: write [[\(qualified)]] for each entry")
@@ -162,75 +170,5 @@ private final class Loader {
             }
         }
         return label
-    }
-
-    // MARK: - Nginx
-
-    func readNginx(_ raw: any TOMLValueConvertible) -> NginxSection? {
-        guard let table = raw.table else {
-            log.error(line: map.table("")?.keys["nginx"] ?? 1, "'nginx' must be a table: write [nginx]")
-            return nil
-        }
-        let r = TableReader(
-            table: table, section: map.table("nginx"), fallbackLine: 1, label: "[nginx]", log: log, references: references)
-        let config = r.path("config", required: true)
-        let serverName = r.nonEmptyString("server_name")
-        let workerAccess = r.bool("worker_access") ?? false
-        let locations: [NginxLocation] = entries("location", in: table, prefix: "nginx") { r, ordinal in
-            let context = r.context(kind: .nginx, ordinal: ordinal)
-            let path = r.nonEmptyString("path", required: true)
-            let modifier = r.choice("modifier", as: NginxLocation.Modifier.self)
-            let directives = readDirectives(r)
-            r.finish(allowed: ["path", "modifier", "directives"] + ContractLoader.entryKeys)
-            guard let path else { return nil }
-            return NginxLocation(context: context, path: path, modifier: modifier, directives: directives)
-        }
-        let servers: [NginxServerRule] = entries("server", in: table, prefix: "nginx") { r, ordinal in
-            let context = r.context(kind: .nginx, ordinal: ordinal)
-            let directives = readDirectives(r)
-            if directives.isEmpty { r.error("directives", "a server rule needs at least one directive") }
-            r.finish(allowed: ["directives"] + ContractLoader.entryKeys)
-            return NginxServerRule(context: context, directives: directives)
-        }
-        r.finish(allowed: ["config", "server_name", "worker_access", "location", "server"])
-        guard let config else { return nil }
-        return NginxSection(
-            line: r.line, config: config, serverName: serverName, workerAccess: workerAccess,
-            locations: locations, servers: servers)
-    }
-
-    func readDirectives(_ r: TableReader) -> [NginxDirectiveRule] {
-        guard let raw = r.raw("directives") else { return [] }
-        guard let table = raw.table else {
-            r.error("directives", "expected a table such as { internal = true, alias = \"/srv/\" }, found \(TableReader.describe(raw))")
-            return []
-        }
-        var rules: [NginxDirectiveRule] = []
-        for (name, value) in table {
-            let key = "directives"
-            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
-                name.first?.isLetter == true
-            else {
-                r.error(key, "'\(name)' is not an nginx directive name")
-                continue
-            }
-            if let flag = value.bool {
-                if !flag {
-                    r.error(key, "\(name) = false cannot be checked; write true for a directive that must be present")
-                    continue
-                }
-                rules.append(NginxDirectiveRule(name: name, expectation: .present))
-            } else if let text = value.string {
-                if let template = r.template(key, text: text) {
-                    rules.append(NginxDirectiveRule(name: name, expectation: .equals(template)))
-                }
-            } else if let array = value.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) {
-                let templates = array.compactMap { r.template(key, text: $0.string) }
-                rules.append(NginxDirectiveRule(name: name, expectation: .includes(templates)))
-            } else {
-                r.error(key, "\(name) must be true, a string or a non-empty array of strings, found \(TableReader.describe(value))")
-            }
-        }
-        return rules.sorted { $0.name < $1.name }
     }
 }

@@ -1,8 +1,147 @@
+import TOMLKit
+
+/// `[nginx]`: the nginx configuration and what its server blocks and locations must carry.
+public struct NginxSection: Sendable, Hashable {
+    public var line: Int
+    public var config: Template
+    public var serverName: String?
+    public var workerAccess: Bool
+    public var locations: [NginxLocation]
+    public var servers: [NginxServerRule]
+}
+
+extension NginxSection {
+    static let keys = ["config", "server_name", "worker_access", "location", "server"]
+
+    /// Reads `[nginx]` with its arrays `[[nginx.location]]` and `[[nginx.server]]`, which take the
+    /// source map, the log and the references as the loader's own arrays of tables do.
+    static func read(
+        _ raw: any TOMLValueConvertible, map: SourceMap, log: DiagnosticLog, references: ReferenceLog
+    ) -> NginxSection? {
+        guard let table = raw.table else {
+            log.error(line: map.table("")?.keys["nginx"] ?? 1, "'nginx' must be a table: write [nginx]")
+            return nil
+        }
+        let r = TableReader(
+            table: table, section: map.table("nginx"), fallbackLine: 1, label: "[nginx]", log: log, references: references)
+        let config = r.path("config", required: true)
+        let serverName = r.nonEmptyString("server_name")
+        let workerAccess = r.bool("worker_access") ?? false
+        let locations = ContractLoader.entries("location", in: table, prefix: "nginx", map: map, log: log, references: references) {
+            NginxLocation.read($0, ordinal: $1)
+        }
+        let servers = ContractLoader.entries("server", in: table, prefix: "nginx", map: map, log: log, references: references) {
+            NginxServerRule.read($0, ordinal: $1)
+        }
+        r.finish(allowed: keys)
+        guard let config else { return nil }
+        return NginxSection(
+            line: r.line, config: config, serverName: serverName, workerAccess: workerAccess,
+            locations: locations, servers: servers)
+    }
+}
+
+/// `[[nginx.location]]`: a location block that must exist with these directives.
+public struct NginxLocation: Sendable, Hashable {
+    public enum Modifier: String, Sendable, CaseIterable {
+        case exact = "=", preferredPrefix = "^~", regex = "~", caseInsensitiveRegex = "~*"
+    }
+
+    public var context: EntryContext
+    public var path: String
+    public var modifier: Modifier?
+    public var directives: [NginxDirectiveRule]
+}
+
+
+extension NginxLocation {
+    static let keys = ["path", "modifier", "directives"]
+
+    static func read(_ r: TableReader, ordinal: Int) -> NginxLocation? {
+        let context = r.context(kind: .nginx, ordinal: ordinal)
+        let path = r.nonEmptyString("path", required: true)
+        let modifier = r.choice("modifier", as: NginxLocation.Modifier.self)
+        let directives = NginxDirectiveRule.read(r)
+        r.finish(allowed: keys + ContractLoader.entryKeys)
+        guard let path else { return nil }
+        return NginxLocation(context: context, path: path, modifier: modifier, directives: directives)
+    }
+}
+
+/// `[[nginx.server]]`: directives the selected server blocks must carry.
+public struct NginxServerRule: Sendable, Hashable {
+    public var context: EntryContext
+    public var directives: [NginxDirectiveRule]
+}
+
+extension NginxServerRule {
+    static let keys = ["directives"]
+
+    static func read(_ r: TableReader, ordinal: Int) -> NginxServerRule {
+        let context = r.context(kind: .nginx, ordinal: ordinal)
+        let directives = NginxDirectiveRule.read(r)
+        if directives.isEmpty { r.error("directives", "a server rule needs at least one directive") }
+        r.finish(allowed: keys + ContractLoader.entryKeys)
+        return NginxServerRule(context: context, directives: directives)
+    }
+}
+
+/// One directive rule on what nginx applies in the block (its own directives, or those it
+/// inherits): `true` (present, with any arguments), a string (the arguments joined by one
+/// space), or a list (each element among the directive's occurrences).
+public struct NginxDirectiveRule: Sendable, Hashable {
+    public enum Expectation: Sendable, Hashable {
+        case present
+        case equals(Template)
+        case includes([Template])
+    }
+
+    public var name: String
+    public var expectation: Expectation
+}
+
+extension NginxDirectiveRule {
+    /// The `directives` table of a location or server rule, by name.
+    static func read(_ r: TableReader) -> [NginxDirectiveRule] {
+        guard let raw = r.raw("directives") else { return [] }
+        guard let table = raw.table else {
+            r.error("directives", "expected a table such as { internal = true, alias = \"/srv/\" }, found \(TableReader.describe(raw))")
+            return []
+        }
+        var rules: [NginxDirectiveRule] = []
+        for (name, value) in table {
+            let key = "directives"
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                name.first?.isLetter == true
+            else {
+                r.error(key, "'\(name)' is not an nginx directive name")
+                continue
+            }
+            if let flag = value.bool {
+                if !flag {
+                    r.error(key, "\(name) = false cannot be checked; write true for a directive that must be present")
+                    continue
+                }
+                rules.append(NginxDirectiveRule(name: name, expectation: .present))
+            } else if let text = value.string {
+                if let template = r.template(key, text: text) {
+                    rules.append(NginxDirectiveRule(name: name, expectation: .equals(template)))
+                }
+            } else if let array = value.array, !array.isEmpty, array.allSatisfy({ $0.string != nil }) {
+                let templates = array.compactMap { r.template(key, text: $0.string) }
+                rules.append(NginxDirectiveRule(name: name, expectation: .includes(templates)))
+            } else {
+                r.error(key, "\(name) must be true, a string or a non-empty array of strings, found \(TableReader.describe(value))")
+            }
+        }
+        return rules.sorted { $0.name < $1.name }
+    }
+}
+
 /// `[nginx]`: the configuration nginx reads, its server blocks and locations, the directives
 /// they must carry, alias traversal, and the worker's access to what it serves.
 extension Evaluation {
-    func nginxResults() -> [CheckResult] {
-        guard let nginx = contract.nginx else { return [] }
+    func evaluate(_ nginx: NginxSection) -> [CheckResult] {
         let section = EntryContext(kind: .nginx, line: nginx.line, keyLines: [:])
         var recorder = Recorder(context: section, subject: nginx.config.source, skipReason: nil)
         guard case .success(let main) = environment.resolve(nginx.config) else {
