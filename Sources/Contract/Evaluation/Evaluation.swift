@@ -42,7 +42,6 @@ public struct Evaluation {
         if includes(.package) { for entry in contract.packages { results += evaluate(entry) } }
         if includes(.config) { for entry in contract.configs { results += evaluate(entry) } }
         if includes(.port) { for entry in contract.ports { results += evaluate(entry) } }
-        results += pendingResults().filter { includes($0.kind) }
         return redacted(FindingLimit.capped(results))
     }
 
