@@ -393,6 +393,27 @@ struct FuzzCampaign {
 // MARK: - Mutations on bytes and lines
 
 enum Mutate {
+    /// One to four mutations of `bytes`: a flipped byte, a deleted range, a line edit, a line of
+    /// `splicing` spliced in, or one of `tokens` inserted; what was done, in words.
+    static func randomly(_ bytes: inout [UInt8], splicing other: [UInt8], tokens: [[UInt8]], _ random: inout SeededGenerator) -> [String] {
+        var steps: [String] = []
+        for _ in 0..<Int.random(in: 1...4, using: &random) {
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: flipByte(&bytes, &random); steps.append("flip")
+            case 1: deleteRange(&bytes, &random); steps.append("delete")
+            case 2: lineEdit(&bytes, splice: nil, &random); steps.append("line")
+            case 3:
+                let line = lines(other).randomElement(using: &random)!
+                lineEdit(&bytes, splice: line, &random); steps.append("splice")
+            default:
+                let token = tokens.randomElement(using: &random)!
+                insert(token, into: &bytes, &random)
+                steps.append("token \(String(decoding: token.prefix(60), as: UTF8.self).debugDescription)")
+            }
+        }
+        return steps
+    }
+
     static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
         bytes.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)
     }
@@ -852,21 +873,7 @@ struct NginxMutationCase: FuzzCase {
         }
         let target = Int.random(in: 0..<paths.count, using: &random)
         var bytes = originals[target]
-        var steps: [String] = []
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            switch Int.random(in: 0..<6, using: &random) {
-            case 0: Mutate.flipByte(&bytes, &random); steps.append("flip")
-            case 1: Mutate.deleteRange(&bytes, &random); steps.append("delete")
-            case 2: Mutate.lineEdit(&bytes, splice: nil, &random); steps.append("line")
-            case 3:
-                let other = Mutate.lines(originals[(target + 1) % originals.count]).randomElement(using: &random)!
-                Mutate.lineEdit(&bytes, splice: other, &random); steps.append("splice")
-            default:
-                let token = Self.tokens.randomElement(using: &random)!
-                Mutate.insert(token, into: &bytes, &random)
-                steps.append("token \(String(decoding: token.prefix(60), as: UTF8.self).debugDescription)")
-            }
-        }
+        let steps = Mutate.randomly(&bytes, splicing: originals[(target + 1) % originals.count], tokens: Self.tokens, &random)
         var files: [(String, [UInt8])] = []
         for (position, path) in paths.enumerated() {
             let content = position == target ? bytes : originals[position]

@@ -46,21 +46,7 @@ struct UnitMutationCase: FuzzCase {
                                 root.at("/etc/systemd/system/multi-user.target.wants/lx-annotate-watcher.service")])
         let target = Int.random(in: 0..<(Self.files.count + 1), using: &random)
         var bytes = target < Self.files.count ? originals[target] : Array("[Service]\nUser=lx-annotate\n".utf8)
-        var steps: [String] = []
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            switch Int.random(in: 0..<6, using: &random) {
-            case 0: Mutate.flipByte(&bytes, &random); steps.append("flip")
-            case 1: Mutate.deleteRange(&bytes, &random); steps.append("delete")
-            case 2: Mutate.lineEdit(&bytes, splice: nil, &random); steps.append("line")
-            case 3:
-                let other = Mutate.lines(originals.randomElement(using: &random)!).randomElement(using: &random)!
-                Mutate.lineEdit(&bytes, splice: other, &random); steps.append("splice")
-            default:
-                let token = Self.tokens.randomElement(using: &random)!
-                Mutate.insert(token, into: &bytes, &random)
-                steps.append("token \(String(decoding: token.prefix(60), as: UTF8.self).debugDescription)")
-            }
-        }
+        var steps = Mutate.randomly(&bytes, splicing: originals.randomElement(using: &random)!, tokens: Self.tokens, &random)
         var written: [(String, [UInt8])] = []
         for (position, path) in Self.files.enumerated() {
             let content = position == target ? bytes : originals[position]
