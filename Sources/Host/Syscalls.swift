@@ -462,3 +462,32 @@ internal func valueOrErrno<I: FixedWidthInteger>(_ call: () -> I) -> Result<I, H
         return .failure(HostError(errno: code))
     }
 }
+
+/// The ActiveState, SubState and LoadState of a unit, from the system manager over D-Bus: one
+/// connection (sd_bus_open_system(3)), the unit's object path (sd_bus_path_encode(3)), three
+/// property reads (sd_bus_get_property_string(3)).
+internal func system_unit_states(_ name: String) -> Result<(active: String, sub: String, load: String), HostError> {
+    var bus: OpaquePointer? = nil
+    let opened = sd_bus_open_system(&bus)
+    guard opened >= 0, let bus else { return .failure(HostError(errno: -opened)) }
+    defer { sd_bus_flush_close_unref(bus) }
+    var path: UnsafeMutablePointer<CChar>? = nil
+    let encoded = sd_bus_path_encode("/org/freedesktop/systemd1/unit", name, &path)
+    guard encoded >= 0, let path else { return .failure(HostError(errno: -encoded)) }
+    defer { free(path) }
+    func property(_ property: String) -> Result<String, HostError> {
+        var error = sd_bus_error(name: nil, message: nil, _need_free: 0)
+        var value: UnsafeMutablePointer<CChar>? = nil
+        defer { sd_bus_error_free(&error) }
+        let code = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", property, &error, &value)
+        guard code >= 0, let value else { return .failure(HostError(errno: -code)) }
+        defer { free(value) }
+        return .success(String(cString: value))
+    }
+    return property("ActiveState").flatMap { active in
+        property("SubState").flatMap { sub in property("LoadState").map { (active, sub, $0) } }
+    }
+}
+
+/// sd_booted(3): whether systemd is the init system (its runtime directory exists).
+internal func system_sd_booted() -> CInt { sd_booted() }

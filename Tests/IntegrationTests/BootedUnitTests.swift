@@ -116,6 +116,32 @@ struct BootedUnitTests {
 
         """
 
+    /// Live unit states, asked of the container's running manager over D-Bus: journald runs,
+    /// the gated unit refused by a violated contract is failed, a unit that does not exist is
+    /// not active.
+    static let liveUnitsContract = """
+        contract = "live-units"
+        schema = 1
+
+        [[unit]]
+        name = "systemd-journald.service"
+        active = true
+        failed = false
+
+        [[unit]]
+        name = "probe-gated.service"
+        failed = false
+
+        [[unit]]
+        name = "hostcontract-audit@probe.timer"
+        active = true
+
+        [[unit]]
+        name = "systemd-journald.service"
+        active = false
+
+        """
+
     /// Runs inside the booted container as `hostcontract-probe.service`.
     static let probeScript = #"""
         #!/bin/sh
@@ -173,6 +199,7 @@ struct BootedUnitTests {
         gate gate-violated
         sleep 0.5
         record gate-violated-later probe-gated.service
+        hostcontract check /etc/hostcontract/live-units.toml --format json > $out/live-units.json 2> $out/live-units.stderr
 
         journalctl -b -u $audit --no-pager > $out/audit.journal 2>&1
         journalctl -b -u hostcontract-audit@lx-annotate.service --no-pager > $out/audit-lx-annotate.journal 2>&1
@@ -289,6 +316,7 @@ struct BootedUnitTests {
             install -d -m 0755 /etc/hostcontract /var/lib/prometheus/node-exporter /var/lib/hostcontract-probe
             """)
         try write(probeContract, to: root.at("/etc/hostcontract/probe.toml"))
+        try write(liveUnitsContract, to: root.at("/etc/hostcontract/live-units.toml"))
 
         // An lx-annotate host before its first boot: the accounts, the environment file, nginx's
         // configuration, the vault with its keys; the state root and the master key drifted,
@@ -492,6 +520,23 @@ struct BootedUnitTests {
         #expect(structured.contains("HOSTCONTRACT_SUBJECT=/srv/probe/private"), "\(structured)")
         #expect(structured.contains("HOSTCONTRACT_CHECK=mode") && structured.contains("HOSTCONTRACT_FIX=chmod 0700 /srv/probe/private"))
         #expect(structured.contains("_SYSTEMD_UNIT=probe-gated.service"))
+    }
+
+    /// `[[unit]] active` and `failed` read the running manager over D-Bus: what systemctl says.
+    @Test func liveUnitStatesComeFromTheRunningManager() throws {
+        let records = try records()
+        let report = try JSONReportView(try records.file("live-units.json"))
+        func status(_ subject: String, _ check: String) -> [String] {
+            report.results.filter { $0["subject"] as? String == subject && $0["check"] as? String == check }.compactMap { $0["status"] as? String }
+        }
+        #expect(status("systemd-journald.service", "active") == ["pass", "fail"], "\(report.results)")
+        #expect(status("systemd-journald.service", "failed") == ["pass"])
+        #expect(status("probe-gated.service", "failed") == ["fail"], "the gated unit refused with 78 is failed: \(report.results)")
+        #expect(status("hostcontract-audit@probe.timer", "active") == ["pass"], "\(report.results)")
+        let refused = try #require(report.results.first { $0["subject"] as? String == "probe-gated.service" && $0["check"] as? String == "failed" })
+        #expect((refused["message"] as? String)?.contains("failed (failed)") == true, "\(refused)")
+        let stopped = try #require(report.results.first { $0["subject"] as? String == "systemd-journald.service" && $0["status"] as? String == "fail" })
+        #expect(stopped["fix"] as? String == "systemctl stop systemd-journald.service")
     }
 
     @Test func withoutRestartPreventExitStatusTheViolationWouldBeRestarted() throws {

@@ -289,4 +289,27 @@ struct UnitCheckTests {
         let web = try #require(report.results(subject: "lx-annotate.service", check: "Service.Environment").first)
         #expect((web["fix"] as? String)?.hasPrefix("(decide) ") == true, "a secret's value is not written into a fix: \(web)")
     }
+
+    /// Where no systemd manager runs (this machine: systemd installed, not PID 1) and under
+    /// --root, `active` and `failed` are skipped with the reason, never guessed.
+    @Test func liveStatesWithoutAManagerAreSkipped() throws {
+        let directory = TemporaryDirectory("live-units")
+        let contract = directory.write("live.toml", "contract = \"live\"\nschema = 1\n\n[[unit]]\nname = \"lx-annotate.service\"\nactive = true\nfailed = false\n")
+        let root = try SampleRoot()
+        let imaged = try run(hostcontractExecutable, ["check", contract, "--root", root.path, "--format", "json"])
+        let report = try JSONReportView(imaged.standardOutput)
+        let live = report.results.filter { ["active", "failed"].contains($0["check"] as? String ?? "") }
+        #expect(live.count == 2 && live.allSatisfy { $0["status"] as? String == "skip" && ($0["message"] as? String)?.contains("--root") == true }, "\(live)")
+        if !FileManager.default.fileExists(atPath: "/run/systemd/system"),
+            FileManager.default.fileExists(atPath: "/lib/systemd/system/systemd-journald.service")
+        {
+            let journald = directory.write("here.toml", "contract = \"here\"\nschema = 1\n\n[[unit]]\nname = \"systemd-journald.service\"\nactive = true\nfailed = false\n")
+            let here = try run(hostcontractExecutable, ["check", journald, "--format", "json"])
+            let hereReport = try JSONReportView(here.standardOutput)
+            let skipped = hereReport.results.filter { ["active", "failed"].contains($0["check"] as? String ?? "") }
+            #expect(skipped.count == 2 && skipped.allSatisfy {
+                $0["status"] as? String == "skip" && ($0["message"] as? String)?.contains("no systemd manager runs here") == true
+            }, "\(hereReport.results)")
+        }
+    }
 }

@@ -16,6 +16,8 @@ public final class LiteralHost: ObservedHost {
     public var unitLinks: [String: String] = [:]
     /// The running host's sockets; nil: they cannot be known.
     public var sockets: SocketObservation? = nil
+    /// The running manager's units; nil: no manager runs.
+    public var unitStates: [String: UnitLiveState]? = nil
 
     public init() {}
 
@@ -140,6 +142,11 @@ extension LiteralHost {
     }
 
     public func contents(of path: String) -> [UInt8]? { contents[path].map { Array($0.utf8) } }
+
+    public func liveState(of unit: String) -> Result<UnitLiveState, ObservationError> {
+        unitStates.map { .success($0[unit] ?? UnitLiveState(active: "inactive", sub: "dead", load: "not-found")) }
+            ?? .failure(ObservationError("no manager given"))
+    }
 
     public func listeningSockets() -> Result<SocketObservation, ObservationError> {
         sockets.map { .success($0) } ?? .failure(ObservationError("no sockets given"))

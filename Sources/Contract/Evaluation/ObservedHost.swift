@@ -72,7 +72,24 @@ public protocol StorageObserver: AnyObject {
 
 /// systemd's unit files, read as systemd's search reads them: directory listings and file
 /// bytes inside the root (``UnitDirectoryListing``), never a link followed out of it.
-public protocol ServiceObserver: AnyObject, UnitDirectoryListing {}
+public protocol ServiceObserver: AnyObject, UnitDirectoryListing {
+    /// The unit's live state from the running system manager; a failure says why it cannot be
+    /// known here (under --root, or where no systemd manager runs).
+    func liveState(of unit: String) -> Result<UnitLiveState, ObservationError>
+}
+
+/// A unit's state in the running manager, as `systemctl show -p ActiveState,SubState,LoadState`.
+public struct UnitLiveState: Sendable, Equatable {
+    public var active: String
+    public var sub: String
+    public var load: String
+
+    public init(active: String, sub: String, load: String) {
+        self.active = active
+        self.sub = sub
+        self.load = load
+    }
+}
 
 /// The running host's network state.
 public protocol NetworkObserver: AnyObject {

@@ -7,6 +7,10 @@ public struct UnitEntry: Sendable, Hashable {
     public var name: String
     public var exists: Bool
     public var enabled: Bool?
+    /// Whether the running manager has it active (`systemctl is-active`).
+    public var active: Bool?
+    /// Whether it may be in the failed state (`failed = false`: it must not be).
+    public var failed: Bool?
     public var properties: [Property]
 
     /// One setting of the merged unit and what its value must be.
@@ -29,7 +33,7 @@ public struct UnitEntry: Sendable, Hashable {
 }
 
 extension UnitEntry {
-    static let keys = ["name", "exists", "enabled", "properties"]
+    static let keys = ["name", "exists", "enabled", "active", "failed", "properties"]
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> UnitEntry? {
         let context = r.context(kind: .unit, ordinal: ordinal)
@@ -41,11 +45,14 @@ extension UnitEntry {
         let exists = r.bool("exists") ?? true
         let enabled = r.bool("enabled")
         if !exists, enabled == true { r.error("enabled", "a unit that must not exist cannot be enabled") }
+        let active = r.bool("active"), failed = r.bool("failed")
+        if !exists, active == true { r.error("active", "a unit that must not exist cannot be active") }
+        if active == true, failed == true { r.error("failed", "a unit cannot be active and failed at once") }
         let properties = readProperties(r, type: unitName?.type)
         if !exists, !properties.isEmpty { r.error("properties", "a unit that must not exist has no properties to check") }
         r.finish(allowed: keys + ContractLoader.entryKeys)
         guard let name, unitName != nil else { return nil }
-        return UnitEntry(context: context, name: name, exists: exists, enabled: enabled, properties: properties)
+        return UnitEntry(context: context, name: name, exists: exists, enabled: enabled, active: active, failed: failed, properties: properties)
     }
 
     /// `properties = { User = "app", "Service.ReadWritePaths" = ["/a", "/b"] }`.
@@ -128,7 +135,8 @@ extension Evaluation {
                               expected: "present", actual: "not found",
                               fix: ShellWords.decision("install the unit file \(entry.name) in \(host.operatorPath("/etc/systemd/system"))"))
             }
-            let dependent = ["load"] + (entry.enabled == nil ? [] : ["enabled"]) + entry.properties.map(\.written)
+            let dependent = ["load"] + (entry.enabled == nil ? [] : ["enabled"]) + (entry.active == nil ? [] : ["active"])
+                + (entry.failed == nil ? [] : ["failed"]) + entry.properties.map(\.written)
             for check in dependent { recorder.skip(check, key: check == "load" ? "name" : check, "\(entry.name) is not there") }
             return recorder.results
         }
@@ -167,9 +175,43 @@ extension Evaluation {
             }
         }
 
+        checkLiveState(&recorder, entry)
         for property in entry.properties { check(&recorder, property, of: unit, name: entry.name) }
         crossCheck(&recorder, unit, name: entry.name)
         return recorder.results
+    }
+
+    /// `active` and `failed`: the unit's state in the running manager, asked over D-Bus.
+    func checkLiveState(_ recorder: inout Recorder, _ entry: UnitEntry) {
+        guard entry.active != nil || entry.failed != nil else { return }
+        let checks = (entry.active == nil ? [] : ["active"]) + (entry.failed == nil ? [] : ["failed"])
+        let state: UnitLiveState
+        switch host.liveState(of: entry.name) {
+        case .success(let found): state = found
+        case .failure(let reason) where reason.isInaccessible:
+            for check in checks { recorder.cannotEvaluate(check, key: check, reason.description) }
+            return
+        case .failure(let reason):
+            for check in checks { recorder.skip(check, key: check, reason.description) }
+            return
+        }
+        let shown = "\(state.active) (\(state.sub))"
+        if let wanted = entry.active {
+            let isActive = ["active", "reloading", "refreshing"].contains(state.active)
+            recorder.verify(
+                "active", key: "active", isActive == wanted,
+                pass: "\(entry.name) is \(shown)", fail: "\(entry.name) is \(shown)",
+                expected: wanted ? "active" : "inactive", actual: state.active,
+                fix: state.active == "failed" ? ShellWords.decision("find why \(entry.name) failed (its journal), correct it, then start it")
+                    : systemctl(wanted ? "start" : "stop", entry.name))
+        }
+        if let wanted = entry.failed {
+            recorder.verify(
+                "failed", key: "failed", (state.active == "failed") == wanted,
+                pass: "\(entry.name) is \(shown)", fail: "\(entry.name) is \(shown)",
+                expected: wanted ? "failed" : "not failed", actual: state.active,
+                fix: ShellWords.decision("find why \(entry.name) failed (its journal), correct it, then restart it"))
+        }
     }
 
     /// `systemctl VERB NAME`, acting on the image under --root (systemctl edits the links offline there).

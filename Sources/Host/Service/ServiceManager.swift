@@ -38,3 +38,20 @@ public enum ServiceManager {
         return HostError(errno: system_errno)
     }
 }
+
+extension ServiceManager {
+    /// Whether a systemd manager runs this system (sd_booted(3): /run/systemd/system exists).
+    public static var isRunning: Bool { system_sd_booted() > 0 }
+
+    /// A unit's live state as the system manager reports it.
+    public struct UnitState: Sendable, Equatable {
+        public var active: String
+        public var sub: String
+        public var load: String
+    }
+
+    /// The unit's ActiveState, SubState and LoadState over D-Bus.
+    public static func state(of unit: String) -> Result<UnitState, HostError> {
+        system_unit_states(unit).map { UnitState(active: $0.active, sub: $0.sub, load: $0.load) }
+    }
+}

@@ -236,6 +236,19 @@ extension LiveHost {
         }.mapError { ObservationError($0) }
     }
 
+    /// A unit's live state over D-Bus from the system manager; none under --root or without one.
+    public func liveState(of unit: String) -> Result<UnitLiveState, ObservationError> {
+        guard root.isHostRoot else {
+            return .failure(ObservationError("the live state of a unit belongs to a running host; --root checks an image"))
+        }
+        guard ServiceManager.isRunning else {
+            return .failure(ObservationError("no systemd manager runs here (/run/systemd/system is absent)"))
+        }
+        return ServiceManager.state(of: unit)
+            .map { UnitLiveState(active: $0.active, sub: $0.sub, load: $0.load) }
+            .mapError { ObservationError("the system manager cannot be asked over D-Bus: \($0)", isInaccessible: true) }
+    }
+
     /// Unit directories as systemd's search lists them, inside the root.
     public func entries(in directory: String) -> [UnitFileEntry] {
         root.listing(of: directory).map { entry in
