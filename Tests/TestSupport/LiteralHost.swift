@@ -16,6 +16,8 @@ public final class LiteralHost: ObservedHost {
     public var unitLinks: [String: String] = [:]
     /// The running host's sockets; nil: they cannot be known.
     public var sockets: SocketObservation? = nil
+    /// Connection outcomes by "host:port"; nil: no network.
+    public var connections: [String: ConnectionOutcome]? = nil
     /// The running manager's units; nil: no manager runs.
     public var unitStates: [String: UnitLiveState]? = nil
 
@@ -146,6 +148,10 @@ extension LiteralHost {
     public func liveState(of unit: String) -> Result<UnitLiveState, ObservationError> {
         unitStates.map { .success($0[unit] ?? UnitLiveState(active: "inactive", sub: "dead", load: "not-found")) }
             ?? .failure(ObservationError("no manager given"))
+    }
+
+    public func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError> {
+        connections.map { .success($0["\(host):\(port)"] ?? .timedOut) } ?? .failure(ObservationError("no network given"))
     }
 
     public func listeningSockets() -> Result<SocketObservation, ObservationError> {

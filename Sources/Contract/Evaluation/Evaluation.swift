@@ -42,6 +42,7 @@ public struct Evaluation {
         if includes(.package) { for entry in contract.packages { results += evaluate(entry) } }
         if includes(.config) { for entry in contract.configs { results += evaluate(entry) } }
         if includes(.port) { for entry in contract.ports { results += evaluate(entry) } }
+        if includes(.connect) { for entry in contract.connections { results += evaluate(entry) } }
         return redacted(FindingLimit.capped(results))
     }
 

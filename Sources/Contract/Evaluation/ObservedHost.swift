@@ -96,6 +96,19 @@ public protocol NetworkObserver: AnyObject {
     /// The sockets that accept connections or datagrams; a failure says why they cannot be
     /// known here (under --root there is no running host to ask).
     func listeningSockets() -> Result<SocketObservation, ObservationError>
+    /// A TCP connection attempt to `host` (a name or an address) within `timeoutMilliseconds`;
+    /// a failure says why none can be made from here (under --root).
+    func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError>
+}
+
+/// How a connection attempt ended.
+public enum ConnectionOutcome: Sendable, Equatable {
+    case connected(address: String)
+    case refused(address: String)
+    case timedOut
+    case unreachable(String)
+    case unresolved(String)
+    case failed(String)
 }
 
 /// What is at a path.

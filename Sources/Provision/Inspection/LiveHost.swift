@@ -249,6 +249,22 @@ extension LiveHost {
             .mapError { ObservationError("the system manager cannot be asked over D-Bus: \($0)", isInaccessible: true) }
     }
 
+    /// A TCP connection from this host; none under --root (it would leave from this machine, not the image's).
+    public func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError> {
+        guard root.isHostRoot else {
+            return .failure(ObservationError("a connection would leave from this machine, not from the image; --root checks an image"))
+        }
+        let outcome: ConnectionOutcome = switch Connection.attempt(host: host, port: port, timeoutMilliseconds: timeoutMilliseconds) {
+        case .connected(let address): .connected(address: address)
+        case .refused(let address): .refused(address: address)
+        case .timedOut: .timedOut
+        case .unreachable(let reason): .unreachable(reason)
+        case .unresolved(let reason): .unresolved(reason)
+        case .failed(let reason): .failed(reason)
+        }
+        return .success(outcome)
+    }
+
     /// Unit directories as systemd's search lists them, inside the root.
     public func entries(in directory: String) -> [UnitFileEntry] {
         root.listing(of: directory).map { entry in
