@@ -16,6 +16,8 @@ public final class LiteralHost: ObservedHost {
     public var unitLinks: [String: String] = [:]
     /// The running host's sockets; nil: they cannot be known.
     public var sockets: SocketObservation? = nil
+    /// Filesystems by path; nil: not known.
+    public var filesystems: [String: FilesystemFacts]? = nil
     /// Connection outcomes by "host:port"; nil: no network.
     public var connections: [String: ConnectionOutcome]? = nil
     /// The running manager's units; nil: no manager runs.
@@ -152,6 +154,12 @@ extension LiteralHost {
 
     public func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError> {
         connections.map { .success($0["\(host):\(port)"] ?? .timedOut) } ?? .failure(ObservationError("no network given"))
+    }
+
+    public func space(of path: String) -> Result<FilesystemFacts, ObservationError> {
+        filesystems.map { table in
+            table[path].map { .success($0) } ?? .failure(ObservationError("no such file", isNotFound: true))
+        } ?? .failure(ObservationError("no filesystems given"))
     }
 
     public func listeningSockets() -> Result<SocketObservation, ObservationError> {

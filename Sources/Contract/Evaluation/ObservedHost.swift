@@ -68,6 +68,33 @@ public protocol CryptoObserver: AnyObject {
 public protocol StorageObserver: AnyObject {
     /// What the filesystem holding `path` is stored on, down to a dm-crypt mapping.
     func encryption(of path: String) -> EncryptionFacts
+    /// The filesystem holding `path` on the running system and its free space; a failure says
+    /// why it cannot be known here (under --root the image's future mounts are not these).
+    func space(of path: String) -> Result<FilesystemFacts, ObservationError>
+}
+
+/// The filesystem holding a path: its type, mount point and room.
+public struct FilesystemFacts: Sendable, Equatable {
+    public var device: UInt64
+    public var type: String
+    public var mountPoint: String
+    public var isMountPoint: Bool
+    public var totalBytes: UInt64
+    public var availableBytes: UInt64
+    public var totalInodes: UInt64
+    public var freeInodes: UInt64
+
+    public init(device: UInt64, type: String, mountPoint: String, isMountPoint: Bool, totalBytes: UInt64, availableBytes: UInt64,
+                totalInodes: UInt64, freeInodes: UInt64) {
+        self.device = device
+        self.type = type
+        self.mountPoint = mountPoint
+        self.isMountPoint = isMountPoint
+        self.totalBytes = totalBytes
+        self.availableBytes = availableBytes
+        self.totalInodes = totalInodes
+        self.freeInodes = freeInodes
+    }
 }
 
 /// systemd's unit files, read as systemd's search reads them: directory listings and file

@@ -11,6 +11,8 @@ public struct DirectoryEntry: Sendable, Hashable {
     public var acl: [AccessControlEntry]
     /// Names of subdirectories that carry the same owner, group, mode and ACL.
     public var subdirs: [String]
+    /// What the filesystem holding it must be, and the room it must have.
+    public var storage: StorageRules = StorageRules()
 }
 
 extension DirectoryEntry {
@@ -34,7 +36,7 @@ extension DirectoryEntry {
 }
 
 extension DirectoryEntry {
-    static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs"]
+    static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs"] + StorageRules.keys
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> DirectoryEntry? {
         let context = r.context(kind: .directory, ordinal: ordinal)
@@ -43,7 +45,7 @@ extension DirectoryEntry {
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             create: r.bool("create") ?? true, acl: r.accessControlEntries("acl"),
-            subdirs: readSubdirectories(r))
+            subdirs: readSubdirectories(r), storage: StorageRules.read(r))
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
@@ -92,6 +94,7 @@ extension Evaluation {
             }
             checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.effectiveMode)
             checkAccessControlList(&recorder, entry.acl, path: path, present: facts != nil)
+            if path == base { checkStorage(&recorder, entry.storage, path: path, present: facts != nil) }
             results += recorder.results
         }
         return results

@@ -265,6 +265,17 @@ extension LiveHost {
         return .success(outcome)
     }
 
+    /// The filesystem holding a path; none under --root (the image is not mounted as it will be).
+    public func space(of path: String) -> Result<FilesystemFacts, ObservationError> {
+        guard root.isHostRoot else {
+            return .failure(ObservationError("mounts and free space belong to the running host; --root checks an image"))
+        }
+        return FilesystemSpace.of(path).map {
+            FilesystemFacts(device: $0.device, type: $0.type, mountPoint: $0.mountPoint, isMountPoint: $0.isMountPoint,
+                            totalBytes: $0.totalBytes, availableBytes: $0.availableBytes, totalInodes: $0.totalInodes, freeInodes: $0.freeInodes)
+        }.mapError { ObservationError($0) }
+    }
+
     /// Unit directories as systemd's search lists them, inside the root.
     public func entries(in directory: String) -> [UnitFileEntry] {
         root.listing(of: directory).map { entry in
