@@ -40,6 +40,13 @@ public enum Terminal {
     }
 
     /// Seconds on a clock that never jumps. The corresponding C function is clock_gettime(2) with CLOCK_MONOTONIC.
+    /// Sleeps for `seconds` (nanosleep(2), resumed after a signal).
+    public static func sleep(seconds: Double) {
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
     public static func monotonicClock() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)

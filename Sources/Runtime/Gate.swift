@@ -14,6 +14,10 @@ public struct Gate {
     public var environment: [String: String]
     /// Take a contract others than root can edit even when running as root (fixtures, audits).
     public var allowUntrustedContract: Bool
+    /// How long to wait for the contract to hold before refusing (re-checking every `interval`):
+    /// a volume unlocked late, a peer that starts later.
+    public var waitSeconds: Double = 0
+    public var intervalSeconds: Double = 1
 
     /// EX_CONFIG: the contract does not hold, could not be fully evaluated, or is invalid.
     public static let refused: Int32 = 78
@@ -58,13 +62,19 @@ public struct Gate {
             journal(errors.map { JournalEntry.fields(for: $0, contract: contractPath) })
             return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: outcome.diagnostics)
         }
-        let report: Report
-        do {
-            report = try Inspector(contract: contract, root: root, processEnvironment: environment).run()
-        } catch {
-            let verdict = "contract \(contract.name) cannot be checked: \(error)"
-            ServiceManager.notifyStatus(verdict)
-            return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: [])
+        var report: Report
+        let deadline = Terminal.monotonicClock() + waitSeconds
+        while true {
+            do {
+                report = try Inspector(contract: contract, root: root, processEnvironment: environment).run()
+            } catch {
+                let verdict = "contract \(contract.name) cannot be checked: \(error)"
+                ServiceManager.notifyStatus(verdict)
+                return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: [])
+            }
+            guard let waiting = Self.refusal(of: report), Terminal.monotonicClock() + intervalSeconds <= deadline else { break }
+            ServiceManager.notifyStatus("waiting \(Int((deadline - Terminal.monotonicClock()).rounded())) s more: \(waiting)")
+            Terminal.sleep(seconds: intervalSeconds)
         }
         if let verdict = Self.refusal(of: report) {
             ServiceManager.notifyStatus(verdict)

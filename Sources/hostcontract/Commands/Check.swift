@@ -31,6 +31,14 @@ struct Check: ParsableCommand {
         transform: EntryKind.parseList)
     var only: Set<EntryKind>?
 
+    @Option(help: ArgumentHelp(
+        "Re-check until the contract holds or DURATION (\"60s\", \"2m\") has passed, pausing --sleep between checks; the report is the last check's.",
+        valueName: "DURATION"))
+    var retryTimeout: Seconds?
+
+    @Option(help: ArgumentHelp("The pause between checks with --retry-timeout.", valueName: "DURATION"))
+    var sleep: Seconds = Seconds(1)
+
     func run() throws {
         if !contract.isStandardInput, let reason = trust.untrustedReason(
             contract.contract, consequence: "decide what this audit passes, and provision and gate refuse it")
@@ -46,13 +54,24 @@ struct Check: ParsableCommand {
             try reportNotRun("the contract \(contract.name) is invalid (hostcontract lint lists why)")
             throw error
         }
-        do {
-            report = try Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only).run()
-        } catch {
-            FileHandleStream.standardError.write("hostcontract: \(error)\n")
-            try reportNotRun("\(error)")
-            throw ExitCode(2)
+        let deadline = Terminal.monotonicClock() + (retryTimeout?.value ?? 0)
+        let progress = retryTimeout != nil && Terminal.wantsColour(FileHandleStream.standardError.descriptor)
+        while true {
+            do {
+                report = try Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only).run()
+            } catch {
+                FileHandleStream.standardError.write("hostcontract: \(error)\n")
+                try reportNotRun("\(error)")
+                throw ExitCode(2)
+            }
+            guard report.verdict != .holds, Terminal.monotonicClock() + sleep.value <= deadline else { break }
+            if progress {
+                let failing = report.results.count { $0.isViolation || $0.isUnevaluated }
+                FileHandleStream.standardError.write("\rwaiting: \(failing) checks not holding, \(Int((deadline - Terminal.monotonicClock()).rounded())) s left ")
+            }
+            Terminal.sleep(seconds: sleep.value)
         }
+        if progress { FileHandleStream.standardError.write("\r\u{1B}[K") }
         report.timestamp = started
         report.duration = Terminal.monotonicClock() - clock
         let destination = Output(output)

@@ -22,6 +22,13 @@ struct GateCommand: ParsableCommand {
 
     @OptionGroup var trust: ContractTrustOption
 
+    @Option(help: ArgumentHelp("Wait up to DURATION (\"2m\", \"90s\") for the contract to hold, re-checking every --sleep, before refusing.",
+                               valueName: "DURATION"))
+    var wait: Seconds?
+
+    @Option(help: ArgumentHelp("The pause between checks while waiting.", valueName: "DURATION"))
+    var sleep: Seconds = Seconds(1)
+
     @Argument(parsing: .postTerminator, help: "The command to run when the contract holds (after --).")
     var command: [String] = []
 
@@ -31,9 +38,12 @@ struct GateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let refusal = Gate(
+        var gate = Gate(
             contract: contract.contract, root: root, command: command,
-            allowUntrustedContract: trust.allowUntrustedContract).run()
+            allowUntrustedContract: trust.allowUntrustedContract)
+        gate.waitSeconds = wait?.value ?? 0
+        gate.intervalSeconds = sleep.value
+        let refusal = gate.run()
         for diagnostic in refusal.diagnostics.inSourceOrder() { FileHandleStream.standardError.write(diagnostic.description + "\n") }
         if let report = refusal.report, refusal.status == Gate.refused {
             FileHandleStream.standardError.write(TextReport(colour: false).render(report))
