@@ -43,7 +43,7 @@ HOSTCONTRACT="$tree/usr/bin/hostcontract" bash scripts/man-pages.sh "$tree/usr/s
 # The units, the tmpfiles recipe and the deploy preflight, for an operator to copy and adapt;
 # the contracts written from the deployment guides as examples.
 install -m 0644 deploy/systemd/*.service deploy/systemd/*.timer "$tree/usr/share/hostcontract/systemd/"
-install -m 0755 deploy/install-tmpfiles.sh deploy/preflight.sh "$tree/usr/share/hostcontract/"
+install -m 0755 deploy/install-tmpfiles.sh deploy/preflight.sh deploy/smoke.sh "$tree/usr/share/hostcontract/"
 install -m 0644 contracts/*.toml "$tree/usr/share/hostcontract/contracts/"
 
 # Documentation: copyright, changelog (a native package: changelog.gz).
