@@ -40,6 +40,9 @@ public enum Terminal {
     }
 
     /// Seconds on a clock that never jumps. The corresponding C function is clock_gettime(2) with CLOCK_MONOTONIC.
+    /// Whether this process runs as root (effective uid 0).
+    public static var isRoot: Bool { system_geteuid() == 0 }
+
     /// Sleeps for `seconds` (nanosleep(2), resumed after a signal).
     public static func sleep(seconds: Double) {
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))

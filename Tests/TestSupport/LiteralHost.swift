@@ -16,6 +16,8 @@ public final class LiteralHost: ObservedHost {
     public var unitLinks: [String: String] = [:]
     /// The running host's sockets; nil: they cannot be known.
     public var sockets: SocketObservation? = nil
+    /// Command outcomes by the arguments joined with spaces; nil: nothing runs.
+    public var commands: [String: CommandOutcome]? = nil
     /// Filesystems by path; nil: not known.
     public var filesystems: [String: FilesystemFacts]? = nil
     /// Connection outcomes by "host:port"; nil: no network.
@@ -160,6 +162,11 @@ extension LiteralHost {
         filesystems.map { table in
             table[path].map { .success($0) } ?? .failure(ObservationError("no such file", isNotFound: true))
         } ?? .failure(ObservationError("no filesystems given"))
+    }
+
+    public func run(_ arguments: [String], user: String?, timeoutMilliseconds: Int) -> Result<CommandOutcome, ObservationError> {
+        commands.map { .success($0[arguments.joined(separator: " ")] ?? CommandOutcome(ending: .notStarted("not given"), standardOutput: [], standardError: [])) }
+            ?? .failure(ObservationError("no commands given"))
     }
 
     public func listeningSockets() -> Result<SocketObservation, ObservationError> {

@@ -2,7 +2,7 @@
 /// protocol: a test host answers with literals, the host module for a real machine or an image
 /// root. A kind's evaluation asks only the domains it needs.
 public typealias ObservedHost = FileObserver & AccountObserver & CryptoObserver & StorageObserver & ServiceObserver
-    & NetworkObserver
+    & NetworkObserver & CommandObserver
 
 /// Paths, their metadata and contents, inside the root.
 public protocol FileObserver: AnyObject {
@@ -126,6 +126,36 @@ public protocol NetworkObserver: AnyObject {
     /// A TCP connection attempt to `host` (a name or an address) within `timeoutMilliseconds`;
     /// a failure says why none can be made from here (under --root).
     func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError>
+}
+
+/// Commands run on the running host.
+public protocol CommandObserver: AnyObject {
+    /// Runs `arguments` without a shell, as `user` when given, with a clean environment and a
+    /// deadline; a failure says why nothing can be run here (under --root).
+    func run(_ arguments: [String], user: String?, timeoutMilliseconds: Int) -> Result<CommandOutcome, ObservationError>
+}
+
+/// How a command ended and what it printed (read, never shown: it may print anything).
+public struct CommandOutcome: Sendable, Equatable {
+    public enum Ending: Sendable, Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+        case timedOut
+        case notStarted(String)
+    }
+
+    public var ending: Ending
+    public var standardOutput: [Substring]
+    public var standardError: [Substring]
+    /// An output went over the bound and only its beginning was read.
+    public var outputCut: Bool
+
+    public init(ending: Ending, standardOutput: [Substring], standardError: [Substring], outputCut: Bool = false) {
+        self.ending = ending
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.outputCut = outputCut
+    }
 }
 
 /// How a connection attempt ended.

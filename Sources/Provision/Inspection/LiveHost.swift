@@ -276,6 +276,22 @@ extension LiveHost {
         }.mapError { ObservationError($0) }
     }
 
+    /// A command on this host; none under --root (it would run here, not in the image).
+    public func run(_ arguments: [String], user: String?, timeoutMilliseconds: Int) -> Result<CommandOutcome, ObservationError> {
+        guard root.isHostRoot else {
+            return .failure(ObservationError("a command would run on this machine, not in the image; --root checks an image"))
+        }
+        let run = CommandRun.run(arguments, user: user, timeoutMilliseconds: timeoutMilliseconds)
+        let ending: CommandOutcome.Ending = switch run.ending {
+        case .exited(let status): .exited(status)
+        case .signalled(let signal): .signalled(signal)
+        case .timedOut: .timedOut
+        case .notStarted(let reason): .notStarted(reason)
+        }
+        return .success(CommandOutcome(ending: ending, standardOutput: Self.lines(run.standardOutput),
+                                       standardError: Self.lines(run.standardError), outputCut: run.outputCut))
+    }
+
     /// Unit directories as systemd's search lists them, inside the root.
     public func entries(in directory: String) -> [UnitFileEntry] {
         root.listing(of: directory).map { entry in

@@ -54,6 +54,15 @@ struct Check: ParsableCommand {
             try reportNotRun("the contract \(contract.name) is invalid (hostcontract lint lists why)")
             throw error
         }
+        // Commands run as the auditing user: as root, only from a contract only root can edit.
+        if !loaded.commands.isEmpty, host.root == "/", let reason = contract.isStandardInput
+            ? (Terminal.isRoot && !trust.allowUntrustedContract ? "a contract on standard input has no owner to trust" : nil)
+            : trust.untrustedReason(contract.contract, consequence: "run commands as root")
+        {
+            FileHandleStream.standardError.write("hostcontract: refusing contract \(contract.name): it has [[command]] entries, and \(reason)\n")
+            try reportNotRun("refused: the contract runs commands and \(reason)")
+            throw ExitCode(2)
+        }
         let deadline = Terminal.monotonicClock() + (retryTimeout?.value ?? 0)
         let progress = retryTimeout != nil && Terminal.wantsColour(FileHandleStream.standardError.descriptor)
         while true {
