@@ -21,6 +21,8 @@ let package = Package(
         // Headers only, no pkgConfig (whose --libs would link it): Host loads libcryptsetup with
         // dlopen when a contract has [[encrypted]] entries. Its header needs no include path.
         .systemLibrary(name: "CCryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
+        // Headers only, as CCryptsetup: Host loads libcurl with dlopen for [[http]] entries.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CLinux"),
@@ -31,7 +33,7 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "COpenSSL", "CPCRE2", "CProcessArguments",
+                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "CCurl", "COpenSSL", "CPCRE2", "CProcessArguments",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

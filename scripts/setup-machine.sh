@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what hostcontract builds and tests with, on this machine kind or a stock Debian 12:
-# the C libraries it uses (libacl, libsystemd, libcryptsetup, OpenSSL), the tools its tests
+# the C libraries it uses (libacl, libsystemd, libcryptsetup, libcurl, OpenSSL), the tools its tests
 # start, and the Python test tools in a virtual environment (.venv: Debian's python3 refuses
 # `pip install` into the system under PEP 668). scripts/test.sh puts .venv/bin first on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libssl-dev libpcre2-dev acl util-linux mount systemd
+packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libcurl4-openssl-dev libssl-dev libpcre2-dev acl util-linux mount systemd
           python3-minimal python3-venv findutils nginx openssl cryptsetup-bin prometheus
           dpkg-dev binutils lintian mandoc debootstrap openssh-client systemd-container)
 missing=()

@@ -22,6 +22,11 @@ public final class LiteralHost: ObservedHost {
     public var filesystems: [String: FilesystemFacts]? = nil
     /// Connection outcomes by "host:port"; nil: no network.
     public var connections: [String: ConnectionOutcome]? = nil
+    /// Answers to HTTP requests by URL (and, for a request without a client certificate,
+    /// by URL with " (no client certificate)" after it); nil: no network here.
+    public var exchanges: [String: HTTPExchange.Outcome]? = nil
+    /// The requests asked for, in order.
+    public private(set) var requests: [HTTPExchange.Request] = []
     /// The running manager's units; nil: no manager runs.
     public var unitStates: [String: UnitLiveState]? = nil
 
@@ -156,6 +161,13 @@ extension LiteralHost {
 
     public func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError> {
         connections.map { .success($0["\(host):\(port)"] ?? .timedOut) } ?? .failure(ObservationError("no network given"))
+    }
+
+    public func exchange(_ request: HTTPExchange.Request) -> Result<HTTPExchange.Outcome, ObservationError> {
+        requests.append(request)
+        guard let exchanges else { return .failure(ObservationError("no network given")) }
+        let key = request.url + (request.clientCertificate == nil ? " (no client certificate)" : "")
+        return .success(exchanges[key] ?? exchanges[request.url] ?? .failed(.timedOut("no answer given")))
     }
 
     public func space(of path: String) -> Result<FilesystemFacts, ObservationError> {

@@ -43,6 +43,7 @@ public struct Evaluation {
         if includes(.config) { for entry in contract.configs { results += evaluate(entry) } }
         if includes(.port) { for entry in contract.ports { results += evaluate(entry) } }
         if includes(.connect) { for entry in contract.connections { results += evaluate(entry) } }
+        if includes(.http) { for entry in contract.requests { results += evaluate(entry) } }
         if includes(.command) { for entry in contract.commands { results += evaluate(entry) } }
         return redacted(FindingLimit.capped(results))
     }

@@ -126,6 +126,9 @@ public protocol NetworkObserver: AnyObject {
     /// A TCP connection attempt to `host` (a name or an address) within `timeoutMilliseconds`;
     /// a failure says why none can be made from here (under --root).
     func connect(host: String, port: UInt16, timeoutMilliseconds: Int) -> Result<ConnectionOutcome, ObservationError>
+    /// An HTTP(S) request; a failure says why none can be made from here (under --root, or
+    /// without an HTTP library).
+    func exchange(_ request: HTTPExchange.Request) -> Result<HTTPExchange.Outcome, ObservationError>
 }
 
 /// Commands run on the running host.

@@ -71,7 +71,7 @@ private final class Loader {
 
     static let arrayKinds: [String] = [
         "directory", "file", "key", "tree", "user", "group", "access", "variable", "encrypted", "certificate",
-        "unit", "package", "config", "port", "connect", "command",
+        "unit", "package", "config", "port", "connect", "http", "command",
     ]
     static let topKeys = ["contract", "schema", "description", "environment", "nginx"] + arrayKinds
 
@@ -113,6 +113,7 @@ private final class Loader {
         contract.configs = entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.ports = entries("port") { PortEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.connections = entries("connect") { ConnectEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.requests = entries("http") { HTTPEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.commands = entries("command") { CommandEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
             contract.nginx = NginxSection.read(nginx, map: map, log: log, references: references)

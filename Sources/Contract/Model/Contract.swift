@@ -23,6 +23,7 @@ public struct Contract: Sendable, Hashable {
     public var configs: [ConfigEntry] = []
     public var ports: [PortEntry] = []
     public var connections: [ConnectEntry] = []
+    public var requests: [HTTPEntry] = []
     public var commands: [CommandEntry] = []
 
     public init(name: String, schema: Int = 1, description: String? = nil, file: String) {
@@ -36,7 +37,7 @@ public struct Contract: Sendable, Hashable {
     public var entryCount: Int {
         directories.count + files.count + keys.count + trees.count + users.count + groups.count + accesses.count
             + variables.count + encrypted.count + certificates.count + units.count + packages.count + configs.count
-            + ports.count + connections.count + commands.count + (nginx.map { $0.locations.count + $0.servers.count } ?? 0)
+            + ports.count + connections.count + requests.count + commands.count + (nginx.map { $0.locations.count + $0.servers.count } ?? 0)
     }
 
     /// Every variable name the contract declares, aliases included.

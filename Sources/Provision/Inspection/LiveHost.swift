@@ -265,6 +265,42 @@ extension LiveHost {
         return .success(outcome)
     }
 
+    /// An HTTP(S) request from this host through libcurl; none under --root (it would leave
+    /// from this machine, not the image's).
+    public func exchange(_ request: HTTPExchange.Request) -> Result<HTTPExchange.Outcome, ObservationError> {
+        guard root.isHostRoot else {
+            return .failure(ObservationError("a request would leave from this machine, not from the image; --root checks an image"))
+        }
+        let transfer = HTTPTransfer.Request(
+            url: request.url, method: request.method, headers: request.headers, connectTo: request.connectTo,
+            caFile: request.caFile, clientCertificate: request.clientCertificate, clientKey: request.clientKey,
+            timeoutMilliseconds: request.timeoutMilliseconds, followRedirects: request.followRedirects,
+            bodyLimit: request.bodyLimit)
+        return HTTPTransfer.perform(transfer).map { outcome in
+            switch outcome {
+            case .response(let response):
+                .response(HTTPExchange.Response(
+                    status: response.status, headers: response.headers.map { HTTPExchange.HeaderField(name: $0.name, value: $0.value) },
+                    body: response.body, bodyCut: response.bodyCut, address: response.address))
+            case .failed(let failure): .failed(Self.failure(failure))
+            }
+        }.mapError { ObservationError($0) }
+    }
+
+    private static func failure(_ failure: HTTPTransfer.Failure) -> HTTPExchange.Failure {
+        switch failure {
+        case .unresolved(let text): .unresolved(text)
+        case .refused(let text): .refused(text)
+        case .unreachable(let text): .unreachable(text)
+        case .timedOut(let text): .timedOut(text)
+        case .untrustedServer(let text): .untrustedServer(text)
+        case .handshake(let text): .handshake(text)
+        case .localCertificate(let text): .localCertificate(text)
+        case .nothingReceived(let text): .nothingReceived(text)
+        case .failed(let text): .failed(text)
+        }
+    }
+
     /// The filesystem holding a path; none under --root (the image is not mounted as it will be).
     public func space(of path: String) -> Result<FilesystemFacts, ObservationError> {
         guard root.isHostRoot else {

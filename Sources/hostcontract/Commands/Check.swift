@@ -107,7 +107,7 @@ struct Check: ParsableCommand {
         case _ where output.isStandardOutput:
             return
         case .json:
-            try output.deliver(JSONReport.renderNotRun(contract: name, contractFile: contract.name, root: host.root ?? "/", reason: reason))
+            try output.deliver(JSONReport.renderNotRun(contract: name, contractFile: contract.name, root: host.root, reason: reason))
         case .junit:
             try output.deliver(JUnitReport.renderNotRun(contract: name, reason: reason))
         case .sarif:
