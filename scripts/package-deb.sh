@@ -7,7 +7,8 @@
 # The binary is a release build with the Swift standard library and Foundation linked
 # statically and stripped, so it runs on a Debian server without Swift; its remaining dynamic
 # dependencies (libc, OpenSSL, libacl, libsystemd) become Depends: through dpkg-shlibdeps.
-# libcryptsetup is loaded with dlopen only for [[encrypted]] entries: Recommends.
+# libcryptsetup and libcurl are loaded with dlopen only for [[encrypted]] and [[http]] entries:
+# Recommends.
 # The package is checked with lintian (when installed): an error or a warning fails the build;
 # the informational tags we accept are listed below with the reason.
 set -euo pipefail
@@ -94,7 +95,7 @@ Architecture: $arch
 Maintainer: hostcontract maintainers <maintainers@hostcontract.invalid>
 Installed-Size: $installed_size
 Depends: $depends
-Recommends: libcryptsetup12
+Recommends: libcryptsetup12, libcurl4
 Suggests: nginx, systemd
 Section: admin
 Priority: optional
@@ -107,7 +108,8 @@ Description: check a server against its deployment contract
  without following symbolic links, writes it as a tmpfiles.d fragment, and gates
  a service's start on the contract.
  .
- libcryptsetup is loaded only when a contract has [[encrypted]] entries.
+ libcryptsetup is loaded only when a contract has [[encrypted]] entries, libcurl
+ only when it has [[http]] entries.
 CONTROL
 find "$tree" -type d -exec chmod 0755 {} +
 (cd "$tree" && find usr -type f -print0 | sort -z | xargs -0 md5sum > DEBIAN/md5sums)

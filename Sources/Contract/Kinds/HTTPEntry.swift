@@ -163,7 +163,7 @@ extension HTTPEntry {
         let rest = text[schemeEnd.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.contains("@") {
-            return .failure(.init(message: "'\(text)' carries a user name or password, which would be shown with the URL; send an Authorization header in 'headers' instead"))
+            return .failure(.init(message: "the url carries a user name or password, which would be shown with it; send an Authorization header in 'headers' instead"))
         }
         if authority.isEmpty { return .failure(.init(message: "'\(text)' names no host")) }
         if text.contains(where: { $0.isWhitespace }) { return .failure(.init(message: "'\(text)' contains a blank; write it as %20")) }
@@ -355,14 +355,17 @@ extension Evaluation {
             response = answer
         }
         recorder.pass("response", key: "url", "\(url) answered from \(response.address)", actual: response.address)
-        let excerpt = entry.secret ? "" : Self.excerpt(response.body)
+        // A request that sends a value not to be shown may be answered with it (an echo, an
+        // error page quoting the request): its response is then shown no more than a secret's.
+        let quiet = entry.secret || entry.requestHeaders.contains { $0.value.variables.contains { !environment.isPrintable($0) } }
+        let excerpt = quiet ? "" : Self.excerpt(response.body)
         recorder.verify(
             "status", key: "status", entry.status.contains(response.status),
             pass: "\(url) answered \(response.status)",
             fail: "\(url) answered \(response.status), not \(entry.status.map(String.init).joined(separator: " or "))" + excerpt,
             expected: entry.status.map(String.init).joined(separator: " or "), actual: String(response.status),
             fix: ShellWords.decision("make \(url) answer \(entry.status.map(String.init).joined(separator: " or ")): the logs of the service behind it say why it answered \(response.status)"))
-        if !entry.header.isEmpty { checkHeaders(entry, response, url: url, &recorder) }
+        if !entry.header.isEmpty { checkHeaders(entry, response, url: url, quiet: quiet, &recorder) }
         let text = String(decoding: response.body, as: UTF8.self)
         let cut = response.bodyCut ? " (the body is over \(HTTPEntry.bodyLimit >> 20) MiB; only its first MiB was read)" : ""
         if !entry.body.isEmpty {
@@ -374,22 +377,22 @@ extension Evaluation {
                 "body", key: "body", missing.isEmpty,
                 pass: "the body of \(url) matches " + entry.body.map { "'\($0.source)'" }.joined(separator: ", "),
                 fail: "the body of \(url) does not match " + missing.map { "'\($0.source)'" }.joined(separator: ", ") + cut + excerpt,
-                expected: entry.body.map(\.source).joined(separator: "; "), actual: "\(response.body.count) bytes" + (entry.secret ? ", not shown" : ""),
+                expected: entry.body.map(\.source).joined(separator: "; "), actual: "\(response.body.count) bytes" + (quiet ? ", not shown" : ""),
                 fix: ShellWords.decision("make \(url) answer what the contract expects, or correct the contract"))
         }
-        if !entry.json.isEmpty { checkJSON(entry, text: text, cut: response.bodyCut, url: url, &recorder) }
+        if !entry.json.isEmpty { checkJSON(entry, text: text, cut: response.bodyCut, url: url, quiet: quiet, &recorder) }
         if entry.clientCertificateRequired { checkClientCertificateRequired(entry, request, &recorder) }
         return recorder.results
     }
 
-    private func checkHeaders(_ entry: HTTPEntry, _ response: HTTPExchange.Response, url: String, _ recorder: inout Recorder) {
+    private func checkHeaders(_ entry: HTTPEntry, _ response: HTTPExchange.Response, url: String, quiet: Bool, _ recorder: inout Recorder) {
         var problems: [String] = []
         for rule in entry.header {
             let values = response.headers.filter { $0.name.lowercased() == rule.name.lowercased() }.map(\.value)
             if values.isEmpty {
                 problems.append("no \(rule.name) field")
             } else if !values.contains(where: { if case .match = rule.pattern.compiled.search($0[...]) { true } else { false } }) {
-                let shown = entry.secret ? "" : ": " + values.map { "'\(Self.printable($0, limit: 80))'" }.joined(separator: ", ")
+                let shown = quiet ? "" : ": " + values.map { "'\(Self.printable($0, limit: 80))'" }.joined(separator: ", ")
                 problems.append("\(rule.name) does not match '\(rule.pattern.source)'\(shown)")
             }
         }
@@ -401,7 +404,7 @@ extension Evaluation {
             fix: ShellWords.decision("make the server of \(url) send the header fields the contract names"))
     }
 
-    private func checkJSON(_ entry: HTTPEntry, text: String, cut: Bool, url: String, _ recorder: inout Recorder) {
+    private func checkJSON(_ entry: HTTPEntry, text: String, cut: Bool, url: String, quiet: Bool, _ recorder: inout Recorder) {
         let expected = entry.json.map { "\($0.path.joined(separator: ".")) = \($0.value)" }.joined(separator: ", ")
         guard !cut else {
             recorder.cannotEvaluate("json", key: "json", "the body of \(url) is over \(HTTPEntry.bodyLimit >> 20) MiB: it was not read whole, so its JSON cannot be checked", expected: expected)
@@ -411,7 +414,7 @@ extension Evaluation {
         switch JSONConfigReader.read(text) {
         case .success(let node): root = node
         case .failure(let problem):
-            let excerpt = entry.secret ? "" : Self.excerpt(Array(text.utf8))
+            let excerpt = quiet ? "" : Self.excerpt(Array(text.utf8))
             recorder.fail("json", key: "json", "the body of \(url) is not JSON (line \(problem.line): \(problem.message))" + excerpt,
                           expected: expected, actual: "not JSON",
                           fix: ShellWords.decision("make \(url) answer JSON, or request the URL that does"))
@@ -423,7 +426,7 @@ extension Evaluation {
             let path = rule.path.joined(separator: ".")
             switch ConfigKeyPath.find(rule.path, in: root) {
             case .found(let node):
-                let shown = entry.secret ? node.typeName : (node.scalarText.map { Self.printable($0, limit: 60) }.map { node.typeName == "string" ? "\"\($0)\"" : $0 } ?? node.typeName)
+                let shown = quiet ? node.typeName : (node.scalarText.map { Self.printable($0, limit: 60) }.map { node.typeName == "string" ? "\"\($0)\"" : $0 } ?? node.typeName)
                 found.append("\(path) = \(shown)")
                 if !rule.value.matches(node) { problems.append("\(path) is \(shown), not \(rule.value)") }
             case .missing, .notContainer:
