@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(pkg-config libacl1-dev libsystemd-dev libcryptsetup-dev libcurl4-openssl-dev libssl-dev libpcre2-dev acl util-linux mount systemd
           python3-minimal python3-venv findutils nginx openssl cryptsetup-bin prometheus
-          dpkg-dev binutils lintian mandoc debootstrap openssh-client systemd-container)
+          dpkg-dev binutils lintian mandoc debootstrap openssh-client systemd-container iproute2)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -104,10 +104,18 @@ struct HTTPCheckTests {
             client_key = "\(pki.file("client.key"))"
             client_certificate_required = true
             json = { transfer = "ready" }
+
+            [[http]]
+            # A hub holds no sender's certificate: it can only see that a request without one is refused.
+            url = "https://annotate.test:\(nginx.port)/api/media/hub/transfers/?probe"
+            connect_to = "127.0.0.1"
+            ca_file = "\(pki.file("server-ca.pem"))"
+            client_certificate_required = true
             """)
         #expect(outcome.status == 0, "\(outcome.all)")
         let found = try statuses(outcome)
-        #expect(found.count == 18 && found.values.allSatisfy { $0 == "pass" }, "\(found)")
+        #expect(found["https://annotate.test:\(nginx.port)/api/media/hub/transfers/?probe client_certificate_required"] == "pass")
+        #expect(found.count == 19 && found.values.allSatisfy { $0 == "pass" }, "\(found)")
         let refusal = try result(outcome, "https://annotate.test:\(nginx.port)/api/media/hub/transfers/", "client_certificate_required")
         #expect((refusal["message"] as? String)?.contains("without a client certificate the server answers 400") == true, "\(refusal)")
     }
@@ -162,6 +170,12 @@ struct HTTPCheckTests {
             client_certificate_required = true
 
             [[http]]
+            url = "https://annotate.test:\(lax.port)/\(transfers)?probe"
+            connect_to = "127.0.0.1"
+            ca_file = "\(pki.file("server-ca.pem"))"
+            client_certificate_required = true
+
+            [[http]]
             url = "https://annotate.test:\(strict.port)/\(transfers)"
             connect_to = "127.0.0.1"
             ca_file = "\(pki.file("server-ca.pem"))"
@@ -194,6 +208,8 @@ struct HTTPCheckTests {
         let open = try result(outcome, "https://annotate.test:\(lax.port)/\(transfers)", "client_certificate_required")
         #expect(open["status"] as? String == "fail" && open["actual"] as? String == "answered 200", "\(open)")
         #expect((open["fix"] as? String)?.contains("ssl_verify_client on") == true)
+        let probe = try JSONReportView(outcome.standardOutput).results.filter { $0["subject"] as? String == "https://annotate.test:\(lax.port)/\(transfers)?probe" }
+        #expect(probe.count == 1 && probe.first?["status"] as? String == "fail", "only the refusal is checked: \(probe)")
         // A sender whose certificate the configured CA did not sign is refused.
         #expect(try result(outcome, "https://annotate.test:\(strict.port)/\(transfers)", "status")["actual"] as? String == "400")
         let untrusted = try result(outcome, "https://annotate.test:\(strict.port)/static/.vite/manifest.json", "response")

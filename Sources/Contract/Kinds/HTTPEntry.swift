@@ -144,9 +144,16 @@ extension HTTPEntry {
             timeoutMilliseconds: timeout, followRedirects: r.bool("follow_redirects") ?? false, status: status,
             header: readHeaderRules(r, patterns: patterns), body: body, json: json,
             clientCertificateRequired: r.bool("client_certificate_required") ?? false, secret: r.bool("secret") ?? false)
+        if entry.refusalOnly, let answerKey = ["status", "header", "body", "json"].first(where: { r.table.contains(key: $0) }) {
+            r.error(answerKey, "without a client_certificate only the refusal of a request without one is checked; give client_certificate and client_key to check the answer too")
+        }
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return url == nil ? nil : entry
     }
+
+    /// `client_certificate_required` without a certificate to send: the host cannot make the
+    /// request the server accepts (a hub has no sender's certificate), only the one it refuses.
+    var refusalOnly: Bool { clientCertificateRequired && clientCertificate == nil }
 
     /// The scheme of a URL a request can be made to: http or https, a host, no user or password
     /// in it (they would be shown with the URL; send them in an Authorization header).
@@ -335,7 +342,11 @@ extension Evaluation {
             + (entry.json.isEmpty ? [] : [("json", "json")])
             + (entry.clientCertificateRequired ? [("client_certificate_required", "client_certificate_required")] : [])
         guard recorder.skipReason == nil else {
-            for (check, key) in checks { recorder.skip(check, key: key, "") }
+            for (check, key) in entry.refusalOnly ? Array(checks.suffix(1)) : checks { recorder.skip(check, key: key, "") }
+            return recorder.results
+        }
+        if entry.refusalOnly {
+            checkClientCertificateRequired(entry, request, &recorder)
             return recorder.results
         }
         let response: HTTPExchange.Response
