@@ -1,6 +1,9 @@
 /// One HTTP(S) request a contract asks the host to make, and how it ended; what
 /// ``NetworkObserver/exchange(_:)`` takes and answers.
 public enum HTTPExchange {
+    /// The most header fields of one response an HTTP library keeps.
+    public static let headerLimit = 256
+
     public struct Request: Sendable, Equatable {
         public var url: String
         public var method: String
@@ -50,14 +53,20 @@ public enum HTTPExchange {
         public var headers: [HeaderField]
         public var body: [UInt8]
         public var bodyCut: Bool
+        /// More header fields came than were kept.
+        public var headersCut: Bool
         /// The address that answered.
         public var address: String
 
-        public init(status: Int, headers: [HeaderField] = [], body: [UInt8] = [], bodyCut: Bool = false, address: String = "") {
+        public init(
+            status: Int, headers: [HeaderField] = [], body: [UInt8] = [], bodyCut: Bool = false, headersCut: Bool = false,
+            address: String = ""
+        ) {
             self.status = status
             self.headers = headers
             self.body = body
             self.bodyCut = bodyCut
+            self.headersCut = headersCut
             self.address = address
         }
     }

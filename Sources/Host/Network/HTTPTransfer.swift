@@ -48,6 +48,8 @@ public enum HTTPTransfer {
         public var body: [UInt8]
         /// The body went over the limit: only its first `bodyLimit` bytes were read.
         public var bodyCut: Bool
+        /// More than ``HTTPTransfer/headerLimit`` fields came: only the first were kept.
+        public var headersCut: Bool
         /// The address that answered.
         public var address: String
     }
@@ -171,6 +173,7 @@ public enum HTTPTransfer {
         _ = hc_curl_getinfo_text(library.getInformation, handle, CURLINFO_PRIMARY_IP, &address)
         return .success(.response(Response(
             status: status, headers: collector.headers, body: collector.bodyBytes, bodyCut: collector.bodyCut,
+            headersCut: collector.headersCut,
             address: address.map { String(cString: $0) } ?? "")))
     }
 
@@ -203,6 +206,7 @@ public enum HTTPTransfer {
         var bodyBytes: [UInt8] = []
         var bodyCut = false
         var headers: [(name: String, value: String)] = []
+        var headersCut = false
 
         init(bodyLimit: Int) {
             self.bodyLimit = bodyLimit
@@ -228,9 +232,14 @@ public enum HTTPTransfer {
             }
             if line.hasPrefix("HTTP/") {
                 headers = []  // a new response: after a redirect, or after 100 Continue
+                headersCut = false
                 return count
             }
-            guard headers.count < HTTPTransfer.headerLimit, let colon = line.firstIndex(of: ":") else { return count }
+            guard let colon = line.firstIndex(of: ":") else { return count }
+            guard headers.count < HTTPTransfer.headerLimit else {
+                headersCut = true
+                return count
+            }
             let name = String(line[..<colon])
             let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
             headers.append((name, value))

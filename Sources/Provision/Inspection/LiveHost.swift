@@ -281,7 +281,7 @@ extension LiveHost {
             case .response(let response):
                 .response(HTTPExchange.Response(
                     status: response.status, headers: response.headers.map { HTTPExchange.HeaderField(name: $0.name, value: $0.value) },
-                    body: response.body, bodyCut: response.bodyCut, address: response.address))
+                    body: response.body, bodyCut: response.bodyCut, headersCut: response.headersCut, address: response.address))
             case .failed(let failure): .failed(Self.failure(failure))
             }
         }.mapError { ObservationError($0) }
