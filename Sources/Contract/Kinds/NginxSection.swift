@@ -8,10 +8,14 @@ public struct NginxSection: Sendable, Hashable {
     public var workerAccess: Bool
     public var locations: [NginxLocation]
     public var servers: [NginxServerRule]
+    /// Paths no location may serve unguarded (``Evaluation/checkExposure``).
+    public var protected: [Template] = []
+    /// The line of the `protected` key.
+    public var protectedLine: Int? = nil
 }
 
 extension NginxSection {
-    static let keys = ["config", "server_name", "worker_access", "location", "server"]
+    static let keys = ["config", "server_name", "worker_access", "protected", "location", "server"]
 
     /// Reads `[nginx]` with its arrays `[[nginx.location]]` and `[[nginx.server]]`, which take the
     /// source map, the log and the references as the loader's own arrays of tables do.
@@ -27,6 +31,12 @@ extension NginxSection {
         let config = r.path("config", required: true)
         let serverName = r.nonEmptyString("server_name")
         let workerAccess = r.bool("worker_access") ?? false
+        let protected = (r.strings("protected") ?? []).compactMap { r.template("protected", text: $0) }
+        for path in protected {
+            if let first = path.segments.first, case .literal(let text) = first, !text.hasPrefix("/") {
+                r.error("protected", "'\(path.source)' must be an absolute path (start with '/' or a ${VARIABLE})")
+            }
+        }
         let locations = ContractLoader.entries("location", in: table, prefix: "nginx", map: map, log: log, references: references) {
             NginxLocation.read($0, ordinal: $1)
         }
@@ -37,7 +47,8 @@ extension NginxSection {
         guard let config else { return nil }
         return NginxSection(
             line: r.line, config: config, serverName: serverName, workerAccess: workerAccess,
-            locations: locations, servers: servers)
+            locations: locations, servers: servers, protected: protected,
+            protectedLine: r.table.contains(key: "protected") ? r.line(of: "protected") : nil)
     }
 }
 
@@ -120,6 +131,8 @@ extension Evaluation {
             }
             results += recorder.results
         }
+        let exposure = EntryContext(kind: .nginx, line: nginx.line, keyLines: ["protected": nginx.protectedLine ?? nginx.line])
+        results += checkExposure(nginx, servers: selected, configuration: configuration, context: exposure)
         guard let first = unread.first else { return results }
         // What is missing may be in the file that could not be read: a failure is not proven.
         let proven = recorder.results.count
