@@ -13,6 +13,10 @@ public struct SourceMap: Sendable {
     }
 
     public private(set) var sections: [Section] = []
+    /// The indices in ``sections`` of each name's `[[name]]` sections, in order, and of its
+    /// `[name]` section: every lookup is one dictionary access, so loading stays linear.
+    private var arrays: [String: [Int]] = [:]
+    private var tables: [String: Int] = ["": 0]
 
     public init(text: String) {
         sections.append(Section(name: "", isArray: false, line: 1))
@@ -54,18 +58,23 @@ public struct SourceMap: Sendable {
             if sections[sections.count - 1].keys[sub] == nil { sections[sections.count - 1].keys[sub] = line }
             return
         }
+        if isArray {
+            arrays[name, default: []].append(sections.count)
+        } else if tables[name] == nil {
+            tables[name] = sections.count
+        }
         sections.append(Section(name: name, isArray: isArray, line: line))
     }
 
     /// The `index`-th (0-based) `[[name]]` section.
     public func arrayEntry(_ name: String, index: Int) -> Section? {
-        let matching = sections.filter { $0.isArray && $0.name == name }
-        return index < matching.count ? matching[index] : nil
+        guard let matching = arrays[name], index >= 0, index < matching.count else { return nil }
+        return sections[matching[index]]
     }
 
     /// The `[name]` section, or the top of the file for "".
     public func table(_ name: String) -> Section? {
-        sections.first { !$0.isArray && $0.name == name }
+        tables[name].map { sections[$0] }
     }
 
     /// Parses `[name]` or `[[name]]` with optional spaces, quotes and a trailing comment.
