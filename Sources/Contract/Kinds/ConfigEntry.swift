@@ -6,6 +6,18 @@ public struct ConfigEntry: Sendable, Hashable {
     public enum Format: String, Sendable, Hashable, CaseIterable {
         case toml, json, ini
 
+        /// The `format` key, or else the format the name of the file at `pathKey` tells; an
+        /// error where neither says.
+        static func read(_ r: TableReader, of path: Template?, pathKey: String) -> Format? {
+            let format = r.choice("format", as: Format.self)
+            guard format == nil, r.raw("format") == nil, let path else { return format }
+            let guessed = guessed(from: path.source)
+            if guessed == nil {
+                r.error(pathKey, "cannot tell the format of '\(path.source)' from its name; add format = \"toml\", \"json\" or \"ini\"")
+            }
+            return guessed
+        }
+
         /// From a file name's extension: `.toml`, `.json`, `.ini` or `.cfg`.
         static func guessed(from path: String) -> Format? {
             let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -63,19 +75,10 @@ extension ConfigEntry {
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> ConfigEntry? {
         let context = r.context(kind: .config, ordinal: ordinal)
         let path = r.path()
-        var format = r.choice("format", as: Format.self)
-        if format == nil, r.raw("format") == nil, let path {
-            format = Format.guessed(from: path.source)
-            if format == nil {
-                r.error("path", "cannot tell the format of '\(path.source)' from its name; add format = \"toml\", \"json\" or \"ini\"")
-            }
-        }
-        let key = keyPath(r, "key", required: true, allowEmpty: false)
+        let format = Format.read(r, of: path, pathKey: "path")
+        let key = keyPath(r, "key", required: true, allowEmpty: false, format: format)
         let namesKeyIn = keyPath(r, "names_key_in", required: false, allowEmpty: true)
         if format == .ini {
-            if let key, key.elements.count > 2 {
-                r.error("key", "an INI file has two levels, a section and a key: write key = \"SECTION.KEY\" or \"SECTION\"")
-            }
             if let namesKeyIn, namesKeyIn.elements.count > 1 {
                 r.error("names_key_in", "in an INI file only the top level (names_key_in = []) or a section holds keys")
             }
@@ -98,8 +101,11 @@ extension ConfigEntry {
         return path == nil || key == nil || format == nil ? nil : entry
     }
 
-    /// A dotted string or an array of elements (strings, or integers for array indexes).
-    private static func keyPath(_ r: TableReader, _ name: String, required: Bool, allowEmpty: Bool) -> ConfigKeyPath? {
+    /// A dotted string or an array of elements (strings, or integers for array indexes); in an
+    /// INI file (`format`) at most a section and a key.
+    static func keyPath(
+        _ r: TableReader, _ name: String, required: Bool, allowEmpty: Bool, format: Format? = nil
+    ) -> ConfigKeyPath? {
         guard let raw = r.raw(name) else {
             if required { r.error(nil, "missing required key '\(name)'") }
             return nil
@@ -136,6 +142,9 @@ extension ConfigEntry {
             for variable in path.elements.flatMap(\.variables) {
                 r.references.add(variable, line: r.line(of: name), entry: r.label, key: name)
             }
+            if format == .ini, path.elements.count > 2 {
+                r.error(name, "an INI file has two levels, a section and a key: write \(name) = \"SECTION.KEY\" or \"SECTION\"")
+            }
             return path
         }
     }
@@ -171,36 +180,20 @@ extension Evaluation {
         let file = host.operatorPath(path)
         let formatName = entry.format.rawValue.uppercased()
         let root: ConfigNode
-        switch host.text(of: path) {
-        case .failure(let error) where error.isInaccessible:
-            for check in checks {
-                recorder.cannotEvaluate(check, key: contractKey(check), "\(keyText) cannot be evaluated: \(path) cannot be read (\(error))")
+        let holdsSecret = contract.configs.contains { $0.secret && $0.path == entry.path }
+        switch configuration(at: path, format: entry.format, quoteParserWords: !holdsSecret) {
+        case .failure(.unreadable(let error)) where error.isNotFound && !entry.required:
+            return skipAll("\(path) does not exist, and \(keyText) is not required")
+        case .failure(let problem):
+            let unusable = record(problem, path: path, format: entry.format, wanted: keyText, as: "parse", key: "path", in: &recorder)
+            guard unusable.evaluated else {
+                for check in checks.dropFirst() { recorder.cannotEvaluate(check, key: contractKey(check), unusable.reason) }
+                return recorder.results
             }
-            return recorder.results
-        case .failure(let error) where error.isNotFound:
-            guard entry.required else {
-                return skipAll("\(path) does not exist, and \(keyText) is not required")
-            }
-            recorder.fail(
-                "parse", key: "path", "\(path) does not exist, so \(keyText) is not set", expected: "a \(formatName) file",
-                actual: "missing", fix: ShellWords.decision("create \(file) and set \(keyText) in it"))
-            return skipAll("\(path) does not exist", from: 1)
-        case .failure(let error):
-            recorder.fail(
-                "parse", key: "path", "\(path) cannot be read: \(error)", expected: "a \(formatName) file", actual: "\(error)",
-                fix: ShellWords.decision("make \(file) a regular \(formatName) file"))
-            return skipAll("\(path) cannot be read", from: 1)
-        case .success(let text):
-            switch parse(text, entry) {
-            case .failure(let problem):
-                recorder.fail(
-                    "parse", key: "path", "\(path):\(problem.line): \(problem.message)", expected: "valid \(formatName)",
-                    actual: "line \(problem.line)", fix: ShellWords.decision("edit \(file) at line \(problem.line)"))
-                return skipAll("\(path) is not valid \(formatName)", from: 1)
-            case .success(let node):
-                recorder.pass("parse", key: "path", "read \(path) as \(formatName)")
-                root = node
-            }
+            return skipAll(unusable.reason, from: 1)
+        case .success(let node):
+            recorder.pass("parse", key: "path", "read \(path) as \(formatName)")
+            root = node
         }
 
         let folded: Set<Int> = entry.format == .ini ? [1] : []
@@ -367,51 +360,6 @@ extension Evaluation {
                 "set \(keyText) in \(file) to the name of an entry of \(tableText), or add \(dangling.joined(separator: ", ")) under \(tableText)"))
     }
 
-    /// The key path with its variables resolved, or why it cannot be: a variable unset, or one
-    /// whose value may not be shown (a key path is printed in every result).
-    private func resolve(_ path: ConfigKeyPath) -> Result<[String], ResolutionFailure> {
-        var elements: [String] = []
-        for element in path.elements {
-            if let hidden = element.variables.first(where: { !environment.isPrintable($0) }) {
-                return .failure(ResolutionFailure(reason: "depends on ${\(hidden)}, whose value is not shown"))
-            }
-            switch environment.resolve(element) {
-            case .failure(let missing): return .failure(ResolutionFailure(reason: "depends on ${\(missing.variable)}, \(missing.reason)"))
-            case .success(let text): elements.append(text)
-            }
-        }
-        return .success(elements)
-    }
-
-    private struct ResolutionFailure: Error {
-        var reason: String
-    }
-
-    /// The file parsed as the entry's format. toml++'s own words may quote the text, so they are
-    /// left out where any entry declares a value of this file secret.
-    private func parse(_ text: String, _ entry: ConfigEntry) -> Result<ConfigNode, ConfigSyntaxError> {
-        switch entry.format {
-        case .json: return JSONConfigReader.read(text)
-        case .ini: return INIConfigReader.read(text)
-        case .toml:
-            let holdsSecret = contract.configs.contains { $0.secret && $0.path == entry.path }
-            return TOMLConfigReader.read(text, quoteParserWords: !holdsSecret)
-        }
-    }
-
-    /// Why a key path is not there: the element missing, or the value that cannot hold it.
-    private func whyMissing(_ key: [String], in root: ConfigNode, folded: Set<Int>) -> String {
-        switch ConfigKeyPath.find(key, in: root, foldedLevels: folded) {
-        case .missing(let depth) where depth > 0:
-            let parent = Array(key.prefix(depth))
-            return " (\(ConfigKeyPath.display(parent)) has no \(ConfigKeyPath.display([key[depth]])))"
-        case .notContainer(let depth, let node) where depth > 0:
-            return " (\(at(node))\(ConfigKeyPath.display(Array(key.prefix(depth)))) is \(article(node.typeName)))"
-        default:
-            return ""
-        }
-    }
-
     /// What the value is as `type` asks it: the value's own type, or for an INI file's text
     /// the type it reads as.
     private func typeName(of node: ConfigNode, as type: ConfigEntry.ValueType, format: ConfigEntry.Format) -> String {
@@ -423,16 +371,5 @@ extension Evaluation {
         case .boolean where ["1", "yes", "true", "on", "0", "no", "false", "off"].contains(text.lowercased()): return "boolean"
         default: return node.typeName
         }
-    }
-
-    private func at(_ node: ConfigNode) -> String { node.line.map { "line \($0): " } ?? "" }
-
-    private func article(_ type: String) -> String {
-        ["integer", "array"].contains(type) ? "an \(type)" : type == "null" ? "null" : "a \(type)"
-    }
-
-    /// A value as a message shows it: at most 200 characters.
-    private func clipped(_ value: String) -> String {
-        value.count > 200 ? String(value.prefix(200)) + "…" : value
     }
 }
