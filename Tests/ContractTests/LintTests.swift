@@ -414,6 +414,74 @@ import Testing
             """, "'luks3' is not one of", "did you mean 'luks1'?")
     }
 
+    /// `[[connect]]` takes its peer from `address` or from a configuration file (`config`,
+    /// `host_key`, `port_key` or `port`), never both and never half of one.
+    @Test func connectPeerFromAConfigurationFile() {
+        let (clean, _) = lint("""
+            [[connect]]
+            config = "/etc/app/peers.json"
+            host_key = ["sources", "aria.main", "host"]
+            port_key = "sources.aria.port"
+            timeout = "3s"
+
+            [[connect]]
+            config = "/etc/app/peers"
+            format = "ini"
+            host_key = "mosaiq.db_server"
+            port = 1433
+            """)
+        #expect(clean.isEmpty, "\(clean)")
+        expectError("""
+            [[connect]]
+            address = "db:5432"
+            1️⃣config = "/etc/app/peers.toml"
+            """, "[[connect]] #1 config", "either as address", "not both")
+        expectError("""
+            1️⃣[[connect]]
+            config = "/etc/app/peers.toml"
+            port = 5432
+            """, "missing required key 'host_key'")
+        expectError("""
+            1️⃣[[connect]]
+            config = "/etc/app/peers.toml"
+            host_key = "db.host"
+            """, "missing required key 'port_key'", "port = NUMBER")
+        expectError("""
+            [[connect]]
+            config = "/etc/app/peers.toml"
+            host_key = "db.host"
+            port_key = "db.port"
+            1️⃣port = 5432
+            """, "port_key", "not both")
+        expectError("""
+            [[connect]]
+            config = "/etc/app/peers.toml"
+            host_key = "db.host"
+            1️⃣port = 65536
+            """, "65536 is not a port")
+        expectError("""
+            [[connect]]
+            address = "db:5432"
+            1️⃣port_key = "db.port"
+            """, "'port_key' reads the peer from a configuration file")
+        expectError("""
+            1️⃣[[connect]]
+            timeout = "3s"
+            """, "missing required key 'address'", "'config' with 'host_key'")
+        expectError("""
+            [[connect]]
+            1️⃣config = "/etc/app/peers"
+            host_key = "db.host"
+            port = 5432
+            """, "cannot tell the format of '/etc/app/peers'")
+        expectError("""
+            [[connect]]
+            config = "/etc/app/peers.ini"
+            1️⃣host_key = "site.db.host"
+            port = 5432
+            """, "host_key: an INI file has two levels")
+    }
+
     @Test func everyErrorIsReportedInOnePass() {
         let (diagnostics, text) = lint("""
             [[directory]]
