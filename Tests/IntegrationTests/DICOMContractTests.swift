@@ -68,10 +68,16 @@ struct DICOMContractTests {
         ("db_password = \"substituted-at-deploy-time\"", "", "UCLA.sources.MOSAIQ_DB.db_password required"),
     ])
     func aPlantedConfigurationFault(_ original: String, _ replacement: String, _ failure: String) throws {
+        try expectPlanted(original, replacement, fails: "config \(configPath) \(failure)")
+    }
+
+    /// Plants a fault in environments.toml and expects `failure` (kind, subject, check) alone,
+    /// and none of the file's credentials in the output.
+    func expectPlanted(_ original: String, _ replacement: String, fails failure: String) throws {
         try plant(original, replacement)
         let (status, report, all) = try check()
         #expect(status == 1)
-        #expect(report.failures == ["config \(configPath) \(failure)"])
+        #expect(report.failures == [failure])
         #expect(!all.contains("substituted-at-deploy-time"))
         #expect(!all.contains("backup_reader"))
     }
@@ -80,7 +86,7 @@ struct DICOMContractTests {
         try plant("default_source = \"MOSAIQ_DB\"", "default_source = \"ARIA\"")
         let (_, report, _) = try check()
         let result = try #require(report.results(subject: configPath + " UCLA.default_source", check: "names_key_in").first)
-        #expect(result["message"] as? String == "line 3: UCLA.default_source names 'ARIA', which is not an entry of UCLA.sources (it has ARIA_MAIN, MOSAIQ_DB)")
+        #expect(result["message"] as? String == "line 3: UCLA.default_source names 'ARIA', which is not an entry of UCLA.sources (it has ARIA_MAIN, MIM_MAIN, MOSAIQ_DB)")
         #expect((result["fix"] as? String)?.hasPrefix("(decide) set UCLA.default_source in ") == true)
     }
 
@@ -92,6 +98,36 @@ struct DICOMContractTests {
         #expect(parse.count == 9)
         #expect(Set(parse.compactMap { $0["message"] as? String }) == ["\(configPath):28: not valid TOML"])
         #expect(Set(parse.compactMap { $0["fix"] as? String }).count == 1)
+    }
+
+    // MARK: - The peers environments.toml names (guide 004, section 2)
+
+    /// Under --root every peer's host and port are read from the image's environments.toml and
+    /// no connection is tried.
+    @Test func thePeersAreReadAndNotReached() throws {
+        let (_, report, _) = try check()
+        let peers = [
+            "UCLA.sources.ARIA_MAIN.{ip,port}", "UCLA.sources.MIM_MAIN.{ip,port}", "UCLA.sources.MOSAIQ_DB.db_server:1433",
+            "UCLA.backup_targets.ORTHANC_MAIN.{ip,port}", "UCLA.backup_targets.MOSAIQ_STAGE.{ip,port}",
+        ]
+        let connects = report.results.filter { $0["kind"] as? String == "connect" }
+        #expect(Set(connects.compactMap { $0["subject"] as? String }) == Set(peers.map { configPath + " " + $0 }))
+        #expect(connects.filter { $0["check"] as? String == "address" }.allSatisfy { $0["status"] as? String == "pass" })
+        #expect(connects.filter { $0["check"] as? String == "reachable" }.allSatisfy {
+            $0["status"] as? String == "skip" && ($0["message"] as? String)?.contains("--root") == true
+        })
+        #expect((report.results(subject: configPath + " " + peers[2], check: "address").first?["message"] as? String)?
+            .hasPrefix("mosaiq-db.ucla.internal:1433 from UCLA.sources.MOSAIQ_DB.db_server (line 18)") == true)
+    }
+
+    @Test(arguments: [
+        ("ip = \"10.20.0.12\"\n", "", "UCLA.sources.MIM_MAIN.{ip,port}"),
+        ("db_server = \"mosaiq-db.ucla.internal\"", "db_server = \"mosaiq-db.ucla.internal\\\\MOSAIQ\"",
+         "UCLA.sources.MOSAIQ_DB.db_server:1433"),
+        ("ip = \"10.20.0.51\"\nport = 11112", "ip = \"10.20.0.51\"\nport = 0", "UCLA.backup_targets.MOSAIQ_STAGE.{ip,port}"),
+    ])
+    func aPeerTheConfigurationDoesNotHold(_ original: String, _ replacement: String, _ peer: String) throws {
+        try expectPlanted(original, replacement, fails: "connect \(configPath) \(peer) address")
     }
 
     /// The Mosaiq password in environments.toml is secret: in no format, whether the file reads

@@ -50,6 +50,12 @@ port = 11112
 
 [UCLA.settings]
 max_uids_per_run = 500
+
+[UCLA.sources.MIM_MAIN]
+type = "mim"
+aet = "MIM_SCP"
+ip = "10.20.0.12"
+port = 104
 TOML
 chown -R $svc:$svc "$root/opt/dicom-backup/src/config/environments.toml" "$root/var/log/dicom-backup" "$root/var/lib/dicom-backup/work"
 chmod 0600 "$root/opt/dicom-backup/src/config/environments.toml"
