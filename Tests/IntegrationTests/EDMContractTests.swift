@@ -7,8 +7,9 @@ import Testing
 struct EDMContractTests {
     let site = "/etc/nginx/sites-enabled/edm-annotator"
 
-    func check(_ root: EDMRoot) throws -> (Int32, JSONReportView) {
-        let outcome = try hostcontract("check", "contracts/edm-annotator.toml", "--root", root.path, "--format", "json")
+    func check(_ root: EDMRoot, environmentFile: String? = nil) throws -> (Int32, JSONReportView) {
+        let outcome = try run(hostcontractExecutable, ["check", packageDirectory.path + "/contracts/edm-annotator.toml", "--root", root.path,
+                                                       "--format", "json"] + (environmentFile.map { ["--env-file", $0] } ?? []))
         return (outcome.status, try JSONReportView(outcome.standardOutput))
     }
 
@@ -29,7 +30,7 @@ struct EDMContractTests {
         #expect(status == 1)
         #expect(report.failures == ["nginx /api/ proxy_set_header"])
         let finding = try #require(report.results(subject: "/api/", check: "proxy_set_header").first)
-        #expect((finding["message"] as? String)?.contains("location /api/ at \(site):12 lacks proxy_set_header Upgrade $http_upgrade") == true)
+        #expect((finding["message"] as? String)?.contains("location /api/ at \(site):14 lacks proxy_set_header Upgrade $http_upgrade") == true)
     }
 
     @Test func theAudioAliasPointsElsewhere() throws {
@@ -41,14 +42,50 @@ struct EDMContractTests {
         #expect(report.failures == ["nginx /audio/ alias", "nginx /audio/ worker_access"])
     }
 
+    /// The backend's variables are the unit's Environment= lines (the guide uses no environment
+    /// file): a level the backend does not know is found in the unit file, by line.
     @Test func aMissingAudioDirectoryAndABadLogLevel() throws {
         let root = try EDMRoot()
+        let unit = "/etc/systemd/system/edm-annotator-backend.service"
         try FileManager.default.removeItem(atPath: root.at("/srv/edm/audio"))
-        try root.edit("/etc/edm-annotator/edm.env", "EDM_LOG_LEVEL=INFO", "EDM_LOG_LEVEL=verbose")
+        try root.edit(unit, "EDM_LOG_LEVEL=INFO", "EDM_LOG_LEVEL=verbose")
         let (status, report) = try check(root)
         #expect(status == 1)
-        #expect(report.failures.isSuperset(of: ["variable EDM_AUDIO_DIR exists", "variable EDM_LOG_LEVEL one_of", "access /srv/edm/audio read"]))
-        let level = try #require(report.results(subject: "EDM_LOG_LEVEL", check: "one_of").first)
-        #expect(level["message"] as? String == "EDM_LOG_LEVEL is 'verbose', which is not one of 'DEBUG', 'INFO', 'WARNING', 'ERROR'")
+        #expect(report.failures.isSuperset(of: ["variable EDM_AUDIO_DIR exists", "file \(unit) forbid", "access /srv/edm/audio read"]))
+        let level = try #require(report.results(subject: unit, check: "forbid").first { $0["status"] as? String == "fail" })
+        #expect((level["message"] as? String)?.hasPrefix("line 12 matches forbidden pattern 'EDM_LOG_LEVEL=") == true, "\(level)")
+    }
+
+    /// Option 2 of the guide's access control (lines 242-249): an IP allowlist in place of basic
+    /// authentication, chosen with EDM_ACCESS_CONTROL=allowlist in an --env-file.
+    @Test func anAllowlistInsteadOfBasicAuthentication() throws {
+        let root = try EDMRoot()
+        try root.edit(site, "    auth_basic \"EDM Annotator\";\n    auth_basic_user_file /etc/nginx/.htpasswd;\n",
+                      "    allow 192.168.1.0/24;\n    allow 10.0.0.0/8;\n    deny all;\n")
+        try FileManager.default.removeItem(atPath: root.at("/etc/nginx/.htpasswd"))
+        #expect(try nginxAccepts(root: root.path).status == 0)
+        let choice = root.directory.write("access-control.env", "EDM_ACCESS_CONTROL=allowlist\n")
+        let (status, report) = try check(root, environmentFile: choice)
+        #expect(status == 0, "\(report.failures)")
+        #expect(report.results(subject: "/api/", check: "deny").first?["status"] as? String == "pass")
+        // Without the choice the contract asks for basic authentication, which this site lacks.
+        let (basic, basicReport) = try check(root)
+        #expect(basic == 1)
+        #expect(basicReport.failures.isSuperset(of: ["nginx / auth_basic", "nginx /api/ auth_basic", "nginx /audio/ auth_basic", "file /etc/nginx/.htpasswd exists"]),
+                "\(basicReport.failures)")
+        // An allowlist without `deny all` lets everyone in.
+        try root.edit(site, "    deny all;\n", "")
+        let (open, openReport) = try check(root, environmentFile: choice)
+        #expect(open == 1)
+        #expect(openReport.failures == ["nginx / deny", "nginx /api/ deny", "nginx /audio/ deny"], "\(openReport.failures)")
+    }
+
+    /// A host that follows the guide's unit has no environment file, and the contract asks for none.
+    @Test func theGuidesUnitNeedsNoEnvironmentFile() throws {
+        let root = try EDMRoot()
+        #expect(!FileManager.default.fileExists(atPath: root.at("/etc/edm-annotator")))
+        let (status, report) = try check(root)
+        #expect(status == 0, "\(report.failures)")
+        #expect(report.results.allSatisfy { $0["kind"] as? String != "environment" })
     }
 }

@@ -893,7 +893,9 @@ struct NginxMutationCase: FuzzCase {
             runs.append(FuzzRun(arguments: ["check", contract] + base + ["--only", "nginx", "--format", formats[(index / 2) % 5], "--output", output],
                                 allowedStatus: [0, 1, 2, 3], outputFile: output))
         } else {
-            let file = edm ? try Array(Data(contentsOf: URL(fileURLWithPath: worker.edm.at("/etc/edm-annotator/edm.env")))) : worker.originalEnvironment
+            // The EDM backend's environment is its unit's Environment= lines.
+            let file = edm ? Array("EDM_AUDIO_DIR=/srv/edm/audio\nEDM_ANNOTATION_DIR=/srv/edm/annotations\nEDM_LOG_LEVEL=INFO\n".utf8)
+                : worker.originalEnvironment
             runs.append(FuzzRun(arguments: ["gate", contract] + base + ["--", "/bin/true"], allowedStatus: [0, 78],
                                 environment: serviceEnvironment(file)))
         }

@@ -229,15 +229,26 @@ public func snapshot(_ directory: String) throws -> String {
 /// Runs the real `nginx -t` on the configuration of a fixture root: in a private mount
 /// namespace the root's etc/nginx, etc/passwd and etc/group are mounted over the host's, so
 /// nginx reads the fixture exactly where its absolute paths point, and the host is untouched.
+/// A root with certbot's etc/letsencrypt gets it too, on a copy-on-write /etc (an overlay whose
+/// upper layer is a temporary directory), since the host need not have one to mount over.
 public func nginxAccepts(root: String) throws -> ProcessOutcome {
+    let scratch = TemporaryDirectory("nginx-etc")
     let script = """
         set -e
+        if [ -d '\(root)/etc/letsencrypt' ]; then
+            mkdir -p '\(scratch.path)/upper' '\(scratch.path)/work'
+            mount -t overlay overlay -o 'lowerdir=/etc,upperdir=\(scratch.path)/upper,workdir=\(scratch.path)/work' /etc
+            mkdir -p /etc/letsencrypt
+            mount --bind '\(root)/etc/letsencrypt' /etc/letsencrypt
+        fi
         mount --bind '\(root)/etc/nginx' /etc/nginx
         mount --bind '\(root)/etc/passwd' /etc/passwd
         mount --bind '\(root)/etc/group' /etc/group
         exec nginx -t -c /etc/nginx/nginx.conf
         """
-    return try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script])
+    return try withExtendedLifetime(scratch) {
+        try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", script])
+    }
 }
 
 public let nginxInstalled: Bool = FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx")
