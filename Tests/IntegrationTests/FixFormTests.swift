@@ -43,10 +43,9 @@ struct FixFormTests {
         }
     }
 
-    /// Each contract on its example root (the MMT backend has none: it borrows lx-annotate's),
-    /// and how many fixes that must at least print.
+    /// Each contract on its example root, and how many fixes that must at least print.
     @Test(arguments: [("lx-annotate", "lx-annotate", 20), ("edm-annotator", "edm-annotator", 10),
-                      ("dicom-backup", "dicom-backup", 10), ("lx-annotate", "mmt-backend", 2)])
+                      ("dicom-backup", "dicom-backup", 10), ("mmt-backend", "mmt-backend", 4)])
     func everyFixIsACommandOrADecision(_ example: String, _ contract: String, _ minimum: Int) throws {
         let file = packageDirectory.appendingPathComponent("contracts/\(contract).toml").path
         let broken = try Self.root(example, disorder: Self.disorder)

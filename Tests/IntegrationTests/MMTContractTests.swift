@@ -25,6 +25,8 @@ import Testing
         ENABLE_FIELD_ENCRYPTION=1
         ENCRYPTION_KEYS=\(keys)
         PRIMARY_ENCRYPTION_KEY_ID=k2
+        STORE_PHI=true
+        RETENTION_DAYS=90
 
         """
 
@@ -60,6 +62,29 @@ import Testing
         let text = try run(hostcontractExecutable, ["check", "contracts/mmt-backend.toml", "--root", directory.path,
                                                     "--env-file", directory.path + "/backend.env"])
         #expect(!text.all.contains("CANARY"))
+    }
+
+    /// Guest and local logins are on where unset (the demo defaults, shared/seeds/003 lines
+    /// 28-29): a production file that leaves them out has them on.
+    @Test func aProductionThatLeavesGuestAndLocalLoginsUnset() throws {
+        let environment = Self.production.replacing("ALLOW_GUEST_AUTH=0\n", with: "").replacing("ALLOW_LOCAL_LOGIN=0\n", with: "")
+        let (outcome, report) = try check(environment)
+        #expect(outcome.status == 1)
+        #expect(report.failures == ["variable ALLOW_GUEST_AUTH equals", "variable ALLOW_LOCAL_LOGIN equals"])
+        #expect(report.results(subject: "ALLOW_GUEST_AUTH", check: "equals").first?["actual"] as? String == "1")
+    }
+
+    /// Out of demo mode is production: the production rules are not skipped by leaving ENV at
+    /// its default, and production decides retention and PHI storage itself.
+    @Test func aFullBackendLeftAtDevAndUndecidedPolicies() throws {
+        let (dev, devReport) = try check(Self.production.replacing("ENV=prod\n", with: ""))
+        #expect(dev.status == 1)
+        #expect(devReport.failures == ["variable ENV equals"])
+        let undecided = Self.production.replacing("STORE_PHI=true\n", with: "").replacing("RETENTION_DAYS=90\n", with: "")
+            .replacing("ENABLE_FIELD_ENCRYPTION=1", with: "ENABLE_FIELD_ENCRYPTION=0")
+        let (outcome, report) = try check(undecided)
+        #expect(outcome.status == 1)
+        #expect(report.failures == ["variable STORE_PHI required", "variable RETENTION_DAYS required", "variable ENABLE_FIELD_ENCRYPTION equals"])
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl"))
