@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a built-in example: build a sample lx-annotate host root in a temporary
 # directory, check it (the contract holds), plant the faults the guides warn about, check again
-# (each reported with its fix), let provision repair the metadata, and check again. Touches
+# (each reported with its fix), let provision repair the metadata, and check again; then the MMT
+# backend's production root with guest logins left on by default, caught and repaired. Touches
 # nothing on the real host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,3 +36,16 @@ echo "== hostcontract provision contracts/lx-annotate.toml --root $root   (repai
 echo "== hostcontract check contracts/lx-annotate.toml --root $root --only directory,key,access"
 "$hostcontract" check contracts/lx-annotate.toml --root "$root" --only directory,key,access
 echo "(the environment file is the operator's to edit: LX_ANNOTATE_DATA_DIR still drifts)"
+
+echo
+echo "== the MMT backend's production root; planting the fault: ALLOW_GUEST_AUTH left out (unset it is 1)"
+mmt=$(mktemp -d /tmp/hostcontract-mmt.XXXXXX)
+trap 'rm -rf "$root" "$mmt"' EXIT
+bash examples/mmt-backend/make-root.sh "$mmt" prod
+sed -i '/^ALLOW_GUEST_AUTH=/d' "$mmt/etc/mmt/backend.env"
+status=0
+"$hostcontract" check contracts/mmt-backend.toml --root "$mmt" || status=$?
+[ "$status" -eq 1 ]
+echo "== repaired (ALLOW_GUEST_AUTH=0): hostcontract check contracts/mmt-backend.toml --root $mmt"
+echo ALLOW_GUEST_AUTH=0 >> "$mmt/etc/mmt/backend.env"
+"$hostcontract" check contracts/mmt-backend.toml --root "$mmt"
