@@ -229,3 +229,20 @@ Unit=lx-annotate-sap-import.service
 WantedBy=multi-user.target
 UNIT
 ln -sf /etc/systemd/system/lx-annotate-sap-import.path "$units/multi-user.target.wants/lx-annotate-sap-import.path"
+
+# The wheel's virtual environment under the units' app root (guide 000 lines 222-223 and 240, and
+# line 13: production installs the wheel into a virtualenv): deploy.sh pip-installs the wheel,
+# lx-annotate with Daphne, into it. Only the metadata pip records for them is written here.
+venv=/home/lx-annotate/lx-annotate-wheel/.venv
+site=$venv/lib/python3.11/site-packages
+dir /home/lx-annotate 0755 $svc $svc
+dir /home/lx-annotate/lx-annotate-wheel 0755 $svc $svc
+mkdir -p "$root$site"
+printf 'home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n' > "$root$venv/pyvenv.cfg"
+dist() { # dist NAME VERSION: the dist-info directory pip leaves
+    mkdir -p "$root$site/${1//-/_}-$2.dist-info"
+    printf 'Metadata-Version: 2.1\nName: %s\nVersion: %s\n' "$1" "$2" > "$root$site/${1//-/_}-$2.dist-info/METADATA"
+}
+dist lx-annotate 0.0.1
+dist daphne 4.1.2
+chown -R $svc:$svc "$root$venv"
