@@ -101,7 +101,8 @@ pkg libxcb1 1.15-1 install amd64
 chmod 0644 "$root/var/lib/dpkg/status"
 
 # nginx: static and media from the runtime root, protected media as an internal location,
-# everything else proxied to Daphne.
+# everything else proxied to Daphne; sendfile on, so that what Django hands over with
+# X-Accel-Redirect goes out through the kernel (guide 000 lines 126-128).
 mkdir -p "$root/etc/nginx/conf.d"
 cat > "$root/etc/nginx/nginx.conf" <<'NGINX'
 user nginx;
@@ -116,6 +117,7 @@ events {
 http {
     access_log off;
     include /etc/nginx/conf.d/*.conf;
+    sendfile on;
 }
 NGINX
 if [ "$mtls" = mtls ]; then
