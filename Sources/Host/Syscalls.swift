@@ -187,6 +187,23 @@ internal func system_getpwuid_r(
     getpwuid_r(uid, &record, buffer, size, &result)
 }
 
+/// setpwent(3): starts (or restarts) the enumeration of every user.
+internal func system_setpwent() {
+    setpwent()
+}
+
+/// getpwent_r(3): the next user of the enumeration; ENOENT at its end.
+internal func system_getpwent_r(
+    _ record: inout passwd, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int, _ result: inout UnsafeMutablePointer<passwd>?
+) -> CInt {
+    getpwent_r(&record, buffer, size, &result)
+}
+
+/// endpwent(3): ends the enumeration of users.
+internal func system_endpwent() {
+    endpwent()
+}
+
 /// getgrnam_r(3).
 internal func system_getgrnam_r(
     _ name: String, _ record: inout group, _ buffer: UnsafeMutablePointer<CChar>, _ size: Int,

@@ -13,20 +13,12 @@ import Testing
 
     /// Loads `marked` (prefixed with the header) and returns its diagnostics and marker lines.
     func lint(_ body: String, header: String = LintTests.header) -> (diagnostics: [Diagnostic], text: MarkedText) {
-        let text = MarkedText(header + body)
-        return (ContractLoader.load(text: text.text, file: "c.toml", patterns: .pcre2).diagnostics, text)
+        ContractText.diagnostics(body, header: header)
     }
 
     /// Expects exactly one error, on the 1️⃣ line, whose printed form contains every fragment.
     func expectError(_ body: String, _ fragments: String..., header: String = LintTests.header, sourceLocation: SourceLocation = #_sourceLocation) {
-        let (diagnostics, text) = lint(body, header: header)
-        let errors = diagnostics.filter { $0.severity == .error }
-        #expect(errors.count == 1, "\(errors)", sourceLocation: sourceLocation)
-        guard let error = errors.first else { return }
-        #expect(error.line == text["1️⃣"], "\(error)", sourceLocation: sourceLocation)
-        for fragment in fragments {
-            #expect(error.description.contains(fragment), "\(error) lacks \(fragment)", sourceLocation: sourceLocation)
-        }
+        ContractText.expectError(body, fragments, header: header, sourceLocation: sourceLocation)
     }
 
     @Test func validContractHasNoDiagnostics() {

@@ -9,9 +9,9 @@ import Testing
 /// empty root, so nearly every check fails and prints its fix.
 @Suite(.enabled(if: runningAsRoot, "example roots carry service ownership"))
 struct FixFormTests {
-    static let commands: Set<String> = ["chown", "chmod", "chgrp", "setfacl", "install", "mkdir", "find", "useradd", "usermod", "groupadd",
+    static let commands: Set<String> = ["chown", "chmod", "chgrp", "setfacl", "install", "mkdir", "find", "useradd", "usermod", "groupadd", "gpasswd",
                                            "systemctl", "chroot", "apt-get", "apt-mark", "dpkg"]
-    static let commandWords = ["chmod ", "chown ", "chgrp ", "setfacl ", "usermod ", "useradd ", "groupadd ", "find /",
+    static let commandWords = ["chmod ", "chown ", "chgrp ", "setfacl ", "usermod ", "useradd ", "groupadd ", "gpasswd ", "find /",
                                "install -", "&&", "$(",
                                "apt-get ", "apt-mark ", "pip ", "chroot "]
 

@@ -12,7 +12,7 @@ import Testing
 /// do not exist here at all), so a fix that looks a name up on this machine fails or sets the
 /// wrong id, and the second check sees it.
 @Suite(.enabled(
-    if: runningAsRoot && ["/usr/bin/setfacl", "/usr/sbin/usermod", "/usr/sbin/useradd", "/usr/sbin/groupadd"]
+    if: runningAsRoot && ["/usr/bin/setfacl", "/usr/sbin/usermod", "/usr/sbin/useradd", "/usr/sbin/groupadd", "/usr/bin/gpasswd"]
         .allSatisfy { FileManager.default.isExecutableFile(atPath: $0) },
     "needs root, setfacl and shadow-utils"))
 struct FixPasteTests {
@@ -82,6 +82,8 @@ struct FixPasteTests {
               plant: "sed -i 's/^www-data:x:990:backup$/www-data:x:990:/' $R/etc/group && grep -q '^www-data:x:990:$' $R/etc/group"),
         Fault(name: "paste: www-data not in staff", image: .paste,
               plant: "sed -i 's/^staff:x:995:www-data$/staff:x:995:/' $R/etc/group && grep -q '^staff:x:995:$' $R/etc/group"),
+        Fault(name: "paste: backup joined staff, which is www-data's alone", image: .paste,
+              plant: "sed -i 's/^staff:x:995:www-data$/staff:x:995:www-data,backup/' $R/etc/group && grep -q '^staff:x:995:www-data,backup$' $R/etc/group"),
         Fault(name: "paste: user backup missing", image: .paste,
               plant: "sed -i '/^backup:/d' $R/etc/passwd && sed -i 's/^www-data:x:990:backup$/www-data:x:990:/' $R/etc/group"),
         Fault(name: "paste: tree: file owner root, directory group root, a link owned by root", image: .paste,
@@ -154,6 +156,7 @@ struct FixPasteTests {
         [[group]]
         name = "staff"
         members = ["www-data"]
+        members_only = true
 
         [[access]]
         principal = "www-data"

@@ -118,6 +118,12 @@ public final class LiteralHost: ObservedHost {
         return ids
     }
 
+    public func members(of group: Account) -> GroupMembers {
+        GroupMembers(
+            listed: memberships.keys.sorted().filter { memberships[$0]?.contains(group.name) == true },
+            primary: users.filter { $0.primaryGroupID == group.id }.map(\.name))
+    }
+
     public var systemIDMaximum: UInt32 = 999
     public var accountOrigin = "the literal host"
     public func operatorPath(_ path: String) -> String { (rootDirectory ?? "") + path }

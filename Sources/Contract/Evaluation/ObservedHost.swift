@@ -44,6 +44,8 @@ public protocol AccountObserver: AnyObject {
     func group(id: UInt32) -> Account?
     /// The primary and supplementary groups of a user.
     func groupIDs(of user: Account) -> [UInt32]
+    /// Who is in a group: the users its entry lists, and the users whose primary group it is.
+    func members(of group: Account) -> GroupMembers
     /// The highest id of system accounts.
     var systemIDMaximum: UInt32 { get }
     /// Where users and groups come from, for messages.
@@ -243,6 +245,19 @@ public struct Account: Sendable, Equatable {
         self.name = name
         self.id = id
         self.primaryGroupID = primaryGroupID
+    }
+}
+
+/// The users in a group, by how they are in it.
+public struct GroupMembers: Sendable, Equatable {
+    /// Listed in the group's entry (group(5)): supplementary members, in the entry's order.
+    public var listed: [String]
+    /// Users whose passwd(5) entry names the group as their primary group.
+    public var primary: [String]
+
+    public init(listed: [String], primary: [String]) {
+        self.listed = listed
+        self.primary = primary
     }
 }
 

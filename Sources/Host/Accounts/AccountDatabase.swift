@@ -6,6 +6,9 @@ public protocol AccountDatabase: AnyObject {
     func group(id: UInt32) -> GroupRecord?
     /// Every group the user belongs to: the primary group and each supplementary one.
     func groupIDs(of user: UserRecord) -> [UInt32]
+    /// The users whose primary group is `id` (passwd(5)'s GID field), among those the database
+    /// can enumerate.
+    func users(withPrimaryGroup id: UInt32) -> [UserRecord]
     /// The highest user id of system accounts (SYS_UID_MAX of login.defs(5), 999 by default).
     var systemUserIDMaximum: UInt32 { get }
     /// Where the records come from, for messages ("/img/etc/passwd", "the system databases").

@@ -64,6 +64,8 @@ public final class FileAccountDatabase: AccountDatabase {
         }
         return ids
     }
+
+    public func users(withPrimaryGroup id: UInt32) -> [UserRecord] { users.filter { $0.groupID == id } }
 }
 
 extension Substring {

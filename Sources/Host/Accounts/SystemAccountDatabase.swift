@@ -1,12 +1,13 @@
 import Glibc
 
 /// Users and groups from the system databases through NSS (getpwnam_r(3), getgrnam_r(3),
-/// getgrouplist(3)), with lookups cached for one run.
+/// getgrouplist(3), getpwent_r(3)), with lookups cached for one run.
 public final class SystemAccountDatabase: AccountDatabase {
     private var usersByName: [String: UserRecord?] = [:]
     private var usersByID: [UInt32: UserRecord?] = [:]
     private var groupsByName: [String: GroupRecord?] = [:]
     private var groupsByID: [UInt32: GroupRecord?] = [:]
+    private var everyUser: [UserRecord]? = nil
     public let systemUserIDMaximum: UInt32
     public let origin = "the system user and group databases"
 
@@ -108,5 +109,33 @@ public final class SystemAccountDatabase: AccountDatabase {
             if capacity <= count { count *= 2 } else { count = capacity }
             if count > 1 << 16 { return [user.groupID] }
         }
+    }
+
+    /// The most users an enumeration reads: bounded work on a directory service that lists a
+    /// whole organisation.
+    static let enumerationLimit = 1 << 20
+
+    /// Enumerates the users NSS lists (every source that enumerates: the files, and a directory
+    /// service only where it is configured to; sssd does not by default), once per run.
+    public func users(withPrimaryGroup id: UInt32) -> [UserRecord] {
+        if everyUser == nil {
+            var found: [UserRecord] = []
+            system_setpwent()
+            defer { system_endpwent() }
+            var size = 1 << 14
+            while found.count < Self.enumerationLimit, size <= 1 << 22 {
+                let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+                defer { buffer.deallocate() }
+                var record = passwd()
+                var result: UnsafeMutablePointer<passwd>?
+                let code = system_getpwent_r(&record, buffer, size, &result)
+                // On ERANGE the same entry comes again with a larger buffer.
+                if code == ERANGE { size *= 4; continue }
+                guard code == 0, result != nil else { break }
+                found.append(Self.user(record))
+            }
+            everyUser = found
+        }
+        return everyUser!.filter { $0.groupID == id }
     }
 }

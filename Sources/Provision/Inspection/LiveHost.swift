@@ -206,6 +206,12 @@ public final class LiveHost: ObservedHost {
         return accounts.groupIDs(of: record)
     }
 
+    public func members(of group: Account) -> GroupMembers {
+        GroupMembers(
+            listed: accounts.group(named: group.name)?.members ?? [],
+            primary: accounts.users(withPrimaryGroup: group.id).map(\.name))
+    }
+
     public var systemIDMaximum: UInt32 { accounts.systemUserIDMaximum }
     public var accountOrigin: String { accounts.origin }
     public func operatorPath(_ path: String) -> String { root.hostPath(path) }
