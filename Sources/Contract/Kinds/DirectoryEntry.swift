@@ -13,6 +13,8 @@ public struct DirectoryEntry: Sendable, Hashable {
     public var subdirs: [String]
     /// What the filesystem holding it must be, and the room it must have.
     public var storage: StorageRules = StorageRules()
+    /// Nothing may be at the path (`absent = true`); the entry has no other rule.
+    public var absent: Bool = false
 }
 
 extension DirectoryEntry {
@@ -36,16 +38,17 @@ extension DirectoryEntry {
 }
 
 extension DirectoryEntry {
-    static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs"] + StorageRules.keys
+    static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs", "absent"] + StorageRules.keys
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> DirectoryEntry? {
         let context = r.context(kind: .directory, ordinal: ordinal)
         let path = r.path()
+        let absent = r.absence(excluding: keys.filter { $0 != "path" && $0 != "absent" })
         let entry = DirectoryEntry(
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             create: r.bool("create") ?? true, acl: r.accessControlEntries("acl"),
-            subdirs: readSubdirectories(r), storage: StorageRules.read(r))
+            subdirs: readSubdirectories(r), storage: StorageRules.read(r), absent: absent)
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
@@ -69,6 +72,7 @@ extension DirectoryEntry {
 
 extension Evaluation {
     func evaluate(_ entry: DirectoryEntry) -> [CheckResult] {
+        if entry.absent { return checkAbsence(entry.context, path: entry.path) }
         let (base, unresolved) = resolvePath(entry.path)
         let reason = skipReason(entry.context) ?? unresolved.map { "path " + $0 }
         var results: [CheckResult] = []

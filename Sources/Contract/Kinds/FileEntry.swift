@@ -11,20 +11,23 @@ public struct FileEntry: Sendable, Hashable {
     public var forbid: [Pattern]
     /// Regular expressions some line must match.
     public var require: [Pattern]
+    /// Nothing may be at the path (`absent = true`); the entry has no other rule.
+    public var absent: Bool = false
 }
 
 extension FileEntry {
-    static let keys = ["path", "owner", "group", "mode", "required", "forbid", "require"]
+    static let keys = ["path", "owner", "group", "mode", "required", "forbid", "require", "absent"]
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> FileEntry? {
         let context = r.context(kind: .file, ordinal: ordinal)
         let path = r.path()
+        let absent = r.absence(excluding: keys.filter { $0 != "path" && $0 != "absent" })
         let entry = FileEntry(
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             required: r.bool("required") ?? true,
             forbid: r.regularExpressions("forbid", compiledBy: patterns),
-            require: r.regularExpressions("require", compiledBy: patterns))
+            require: r.regularExpressions("require", compiledBy: patterns), absent: absent)
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
@@ -32,6 +35,7 @@ extension FileEntry {
 
 extension Evaluation {
     func evaluate(_ entry: FileEntry) -> [CheckResult] {
+        if entry.absent { return checkAbsence(entry.context, path: entry.path) }
         var (path, recorder) = start(entry.context, path: entry.path)
         let state = recorder.skipReason == nil ? inspect(path) : .missing
         var facts: PathFacts? = nil

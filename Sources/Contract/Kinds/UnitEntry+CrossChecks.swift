@@ -110,7 +110,7 @@ extension Evaluation {
         }
         guard !watched.isEmpty else { return }
         let declared = contract.directories.compactMap { entry -> String? in
-            guard skipReason(entry.context) == nil, case .success(let path) = environment.resolve(entry.path) else { return nil }
+            guard !entry.absent, skipReason(entry.context) == nil, case .success(let path) = environment.resolve(entry.path) else { return nil }
             return normalise(path)
         }
         var outside: [String] = []

@@ -77,6 +77,28 @@ struct CrossCheck {
             }
             seen[path] = directory.context.line
         }
+        checkAbsentPaths()
+    }
+
+    /// A path that must not exist (`absent = true`) while another entry wants something at or
+    /// below it: the contract contradicts itself, and provisioning would make what check
+    /// forbids. Judged on the paths as written, for entries that always apply.
+    private func checkAbsentPaths() {
+        var wanted: [(path: String, context: EntryContext)] = []
+        for entry in contract.directories where !entry.absent {
+            wanted += ([entry.path.source] + entry.subdirs.map { entry.path.source + "/" + $0 }).map { ($0, entry.context) }
+        }
+        wanted += contract.files.filter { !$0.absent }.map { ($0.path.source, $0.context) }
+        wanted += contract.keys.map { ($0.path.source, $0.context) } + contract.trees.map { ($0.path.source, $0.context) }
+        for (template, context) in contract.absentPaths where context.condition.isAlways {
+            let absent = normalise(template.source)
+            for (path, other) in wanted where other.condition.isAlways && isInside(normalise(path), absent) {
+                log.error(
+                    line: context.line(of: "absent"), entry: "\(context.kind.header) #\(context.ordinal) (path = \"\(template.source)\")",
+                    key: "absent",
+                    "'\(template.source)' must not exist, but \(other.kind.header) #\(other.ordinal) at line \(other.line) declares '\(path)'\(normalise(path) == absent ? "" : " below it")")
+            }
+        }
     }
 
     /// The names along a shortest circle of defaults that starts at `start`, if there is one: a

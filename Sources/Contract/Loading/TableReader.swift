@@ -302,6 +302,16 @@ final class TableReader {
             condition: condition(), severity: severity, message: message)
     }
 
+    /// `absent = true`: the path must not exist. Each key of `describing` the table also gives
+    /// is an error, since it describes a path that is there.
+    func absence(excluding describing: [String]) -> Bool {
+        guard bool("absent") == true else { return false }
+        for key in describing where table.contains(key: key) {
+            error(key, "'\(key)' describes a path that exists and cannot be combined with absent = true")
+        }
+        return true
+    }
+
     /// Reports keys not in `allowed` (nor read), with the closest valid key suggested.
     func finish(allowed: [String]) {
         let known = Set(allowed).union(used)

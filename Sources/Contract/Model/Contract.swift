@@ -40,6 +40,11 @@ public struct Contract: Sendable, Hashable {
             + ports.count + connections.count + requests.count + commands.count + (nginx.map { $0.locations.count + $0.servers.count } ?? 0)
     }
 
+    /// The paths that must not exist (`absent = true` on a directory or file), with their entries.
+    public var absentPaths: [(path: Template, context: EntryContext)] {
+        directories.filter(\.absent).map { ($0.path, $0.context) } + files.filter(\.absent).map { ($0.path, $0.context) }
+    }
+
     /// Every variable name the contract declares, aliases included.
     public var declaredVariables: Set<String> {
         var names = Set(variables.map(\.name))

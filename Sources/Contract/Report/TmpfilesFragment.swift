@@ -57,7 +57,13 @@ public struct TmpfilesFragment {
             lines.append(Line(path: path, order: order, type: type, fields: fields, owner: name))
         }
         var mountPoints: [String] = []
-        for entry in contract.directories {
+        // A path that must not exist has no line: systemd-tmpfiles could only remove it (r, R),
+        // and hostcontract never deletes.
+        var absent: [String] = []
+        for (template, context) in contract.absentPaths {
+            if case .success(let value) = placement(template, context) { absent.append(value) }
+        }
+        for entry in contract.directories where !entry.absent {
             guard let base = path(entry.path, entry.context) else { continue }
             for directory in [base] + entry.subdirs.map({ normalise(base + "/" + $0) }) {
                 add(entry.create ? "d" : "z", directory, mode: entry.mode, owner: entry.owner, group: entry.group, order: 0)
@@ -71,7 +77,7 @@ public struct TmpfilesFragment {
         for entry in contract.encrypted where environment.unmetReason(entry.context.condition) == nil {
             if case .success(let value) = environment.resolve(entry.path) { mountPoints.append(normalise(value)) }
         }
-        for entry in contract.files {
+        for entry in contract.files where !entry.absent {
             guard let file = path(entry.path, entry.context) else { continue }
             add("z", file, mode: entry.mode, owner: entry.owner, group: entry.group, order: 0)
         }
@@ -106,6 +112,9 @@ public struct TmpfilesFragment {
                     + "\(point.owner) (systemd-tmpfiles refuses the unsafe path transition from \(point.parent), owned by \(point.parentOwner), "
                     + "to a fresh filesystem's root, owned by root); hostcontract provision gives it its owner")
             }
+        }
+        for path in absent {
+            text += "# \(path) must not exist (absent = true): no line; hostcontract check reports it, nothing removes it.\n"
         }
         text += "# Type Path Mode User Group Age Argument\n"
         for var line in ordered {
@@ -146,8 +155,8 @@ public struct TmpfilesFragment {
     /// The entries whose condition holds but whose path cannot be resolved (a variable not set
     /// or never shown), as notes: a fragment without them silently lacks part of the tree.
     public func unresolvedEntries() -> [String] {
-        let entries = contract.directories.map { ($0.path, $0.context) } + contract.files.map { ($0.path, $0.context) }
-            + contract.keys.map { ($0.path, $0.context) }
+        let entries = contract.directories.filter { !$0.absent }.map { ($0.path, $0.context) }
+            + contract.files.filter { !$0.absent }.map { ($0.path, $0.context) } + contract.keys.map { ($0.path, $0.context) }
         return entries.compactMap { template, context in
             guard case .failure(let leftOut) = placement(template, context), leftOut.isUnresolved else { return nil }
             return leftOut.note

@@ -89,7 +89,13 @@ public struct Planner {
             declared.append(target)
         }
 
-        for entry in contract.directories {
+        // Paths that must not exist (`absent = true`): never made, never touched, and nothing
+        // is made below them.
+        var absent: [(path: String, line: Int)] = []
+        for (template, context) in contract.absentPaths {
+            if let path = resolve(template, context) { absent.append((path, context.line)) }
+        }
+        for entry in contract.directories where !entry.absent {
             guard let base = resolve(entry.path, entry.context) else { continue }
             for path in [base] + entry.subdirs.map({ normalise(base + "/" + $0) }) {
                 add(path, .directory(create: entry.create), owner: entry.owner, group: entry.group, mode: entry.effectiveMode,
@@ -97,7 +103,7 @@ public struct Planner {
                     owningGroupRights: entry.mode.map { AccessRights(rawValue: UInt8(($0.rawValue >> 3) & 7)) })
             }
         }
-        for entry in contract.files {
+        for entry in contract.files where !entry.absent {
             guard let path = resolve(entry.path, entry.context) else { continue }
             add(path, .file(required: entry.required), owner: entry.owner, group: entry.group, mode: entry.mode, acl: [], line: entry.context.line)
         }
@@ -128,6 +134,14 @@ public struct Planner {
         var kept: [ProvisionTarget] = []
         let (refusals, notes) = encryptedVolumes(targets)
         for target in targets {
+            if let (path, line) = absent.first(where: { isInside(target.path, $0.path) }) {
+                let reason = path == target.path
+                    ? "the contract says it must not exist (absent = true at line \(line)); left untouched"
+                    : "lies below \(path), which the contract says must not exist (absent = true at line \(line)); left untouched"
+                actions.append(.conflict(target.path, reason, line: target.line))
+                blocked.insert(target.path)
+                continue
+            }
             if let refusal = Self.refusal(of: target, refusals) {
                 actions.append(refusal)
                 blocked.insert(target.path)
