@@ -129,8 +129,12 @@ public final class LiteralHost: ObservedHost {
     public func operatorPath(_ path: String) -> String { (rootDirectory ?? "") + path }
 
     /// Adds a directory (or another kind) with its facts.
-    public func add(_ path: String, _ kind: PathFacts.Kind = .directory, mode: UInt32, user: UInt32 = 0, group: UInt32 = 0, size: Int64 = 0) {
-        paths[path] = .present(PathFacts(kind: kind, mode: FileMode(rawValue: mode), userID: user, groupID: group, size: size))
+    public func add(
+        _ path: String, _ kind: PathFacts.Kind = .directory, mode: UInt32, user: UInt32 = 0, group: UInt32 = 0, size: Int64 = 0,
+        modified: Int64 = 0
+    ) {
+        paths[path] = .present(PathFacts(
+            kind: kind, mode: FileMode(rawValue: mode), userID: user, groupID: group, size: size, modified: modified))
     }
 }
 

@@ -2,7 +2,7 @@
 /// protocol: a test host answers with literals, the host module for a real machine or an image
 /// root. A kind's evaluation asks only the domains it needs.
 public typealias ObservedHost = FileObserver & AccountObserver & CryptoObserver & StorageObserver & ServiceObserver
-    & NetworkObserver & CommandObserver
+    & NetworkObserver & CommandObserver & ClockObserver
 
 /// Paths, their metadata and contents, inside the root.
 public protocol FileObserver: AnyObject {
@@ -52,8 +52,7 @@ public protocol AccountObserver: AnyObject {
     var accountOrigin: String { get }
 }
 
-/// Keys and certificates as OpenSSL reads them, never their content; and the clock they are
-/// judged by.
+/// Keys and certificates as OpenSSL reads them, never their content.
 public protocol CryptoObserver: AnyObject {
     /// What the PEM private key at `path` is (never its content), or why it cannot be used.
     func privateKey(at path: String) -> Result<KeyFacts, ObservationError>
@@ -62,7 +61,11 @@ public protocol CryptoObserver: AnyObject {
     /// Whether the private key at `key` belongs to the first certificate at `certificate`; nil
     /// when either cannot be read.
     func keyMatches(certificate: String, key: String) -> Bool?
-    /// Now, in seconds since the epoch (for certificate validity).
+}
+
+/// The clock certificates and file ages are judged by (a test host sets it).
+public protocol ClockObserver: AnyObject {
+    /// Now, in seconds since the epoch.
     var currentTime: Int64 { get }
 }
 
@@ -196,14 +199,19 @@ public struct PathFacts: Sendable, Equatable {
     public var groupID: UInt32
     public var size: Int64
     public var linkCount: UInt64
+    /// When the content last changed, in seconds since the epoch.
+    public var modified: Int64
 
-    public init(kind: Kind, mode: FileMode, userID: UInt32, groupID: UInt32, size: Int64 = 0, linkCount: UInt64 = 1) {
+    public init(
+        kind: Kind, mode: FileMode, userID: UInt32, groupID: UInt32, size: Int64 = 0, linkCount: UInt64 = 1, modified: Int64 = 0
+    ) {
         self.kind = kind
         self.mode = mode
         self.userID = userID
         self.groupID = groupID
         self.size = size
         self.linkCount = linkCount
+        self.modified = modified
     }
 }
 

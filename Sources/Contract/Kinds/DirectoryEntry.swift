@@ -15,6 +15,8 @@ public struct DirectoryEntry: Sendable, Hashable {
     public var storage: StorageRules = StorageRules()
     /// Nothing may be at the path (`absent = true`); the entry has no other rule.
     public var absent: Bool = false
+    /// How long ago the directory itself (not its subdirs) may last have been modified.
+    public var maxAge: AgeLimit? = nil
 }
 
 extension DirectoryEntry {
@@ -38,7 +40,7 @@ extension DirectoryEntry {
 }
 
 extension DirectoryEntry {
-    static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs", "absent"] + StorageRules.keys
+    static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs", "absent", "max_age"] + StorageRules.keys
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> DirectoryEntry? {
         let context = r.context(kind: .directory, ordinal: ordinal)
@@ -48,7 +50,7 @@ extension DirectoryEntry {
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             create: r.bool("create") ?? true, acl: r.accessControlEntries("acl"),
-            subdirs: readSubdirectories(r), storage: StorageRules.read(r), absent: absent)
+            subdirs: readSubdirectories(r), storage: StorageRules.read(r), absent: absent, maxAge: r.ageLimit("max_age"))
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
@@ -98,7 +100,10 @@ extension Evaluation {
             }
             checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.effectiveMode)
             checkAccessControlList(&recorder, entry.acl, path: path, present: facts != nil)
-            if path == base { checkStorage(&recorder, entry.storage, path: path, present: facts != nil) }
+            if path == base {
+                checkAge(&recorder, entry.maxAge, facts: facts, path: path)
+                checkStorage(&recorder, entry.storage, path: path, present: facts != nil)
+            }
             results += recorder.results
         }
         return results

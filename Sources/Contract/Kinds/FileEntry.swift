@@ -13,10 +13,12 @@ public struct FileEntry: Sendable, Hashable {
     public var require: [Pattern]
     /// Nothing may be at the path (`absent = true`); the entry has no other rule.
     public var absent: Bool = false
+    /// How long ago it may last have been modified.
+    public var maxAge: AgeLimit? = nil
 }
 
 extension FileEntry {
-    static let keys = ["path", "owner", "group", "mode", "required", "forbid", "require", "absent"]
+    static let keys = ["path", "owner", "group", "mode", "required", "forbid", "require", "absent", "max_age"]
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> FileEntry? {
         let context = r.context(kind: .file, ordinal: ordinal)
@@ -27,7 +29,7 @@ extension FileEntry {
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             required: r.bool("required") ?? true,
             forbid: r.regularExpressions("forbid", compiledBy: patterns),
-            require: r.regularExpressions("require", compiledBy: patterns), absent: absent)
+            require: r.regularExpressions("require", compiledBy: patterns), absent: absent, maxAge: r.ageLimit("max_age"))
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return path == nil ? nil : entry
     }
@@ -56,6 +58,7 @@ extension Evaluation {
                 fix: ShellWords.decision("create \(host.operatorPath(path))"))
         }
         checkOwnership(&recorder, facts: facts, path: path, owner: entry.owner, group: entry.group, mode: entry.mode)
+        checkAge(&recorder, entry.maxAge, facts: facts, path: path)
         checkLines(&recorder, entry, path: path, readable: facts != nil)
         return recorder.results
     }

@@ -241,6 +241,20 @@ final class TableReader {
         return nil
     }
 
+    /// A longest age such as "26h" (s, m, h, d).
+    func ageLimit(_ key: String) -> AgeLimit? {
+        guard let raw = value(key) else { return nil }
+        guard let text = raw.string else {
+            typeError(key, expected: "a quoted duration such as \"26h\"", found: raw)
+            return nil
+        }
+        guard let limit = AgeLimit(text) else {
+            error(key, "'\(text)' is not an age: write a whole number and s, m, h or d, such as \"26h\" or \"7d\"")
+            return nil
+        }
+        return limit
+    }
+
     func accessRights(_ key: String) -> AccessRights? {
         guard let text = string(key) else { return nil }
         guard let rights = AccessRights(letters: text) else {

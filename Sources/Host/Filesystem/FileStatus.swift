@@ -17,6 +17,8 @@ public struct FileStatus: Sendable, Equatable {
     public var linkCount: UInt64
     public var device: UInt64
     public var inode: UInt64
+    /// When the content last changed (st_mtim), in whole seconds since the epoch.
+    public var modificationTime: Int64
 
     init(_ raw: stat) {
         switch raw.st_mode & S_IFMT {
@@ -36,11 +38,12 @@ public struct FileStatus: Sendable, Equatable {
         linkCount = UInt64(raw.st_nlink)
         device = UInt64(raw.st_dev)
         inode = UInt64(raw.st_ino)
+        modificationTime = Int64(raw.st_mtim.tv_sec)
     }
 
     public init(
         kind: Kind, permissions: FilePermissions, userID: UInt32, groupID: UInt32,
-        size: Int64 = 0, linkCount: UInt64 = 1, device: UInt64 = 0, inode: UInt64 = 0
+        size: Int64 = 0, linkCount: UInt64 = 1, device: UInt64 = 0, inode: UInt64 = 0, modificationTime: Int64 = 0
     ) {
         self.kind = kind
         self.permissions = permissions
@@ -50,5 +53,6 @@ public struct FileStatus: Sendable, Equatable {
         self.linkCount = linkCount
         self.device = device
         self.inode = inode
+        self.modificationTime = modificationTime
     }
 }

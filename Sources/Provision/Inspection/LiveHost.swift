@@ -44,7 +44,7 @@ public final class LiveHost: ObservedHost {
         }
         return PathFacts(
             kind: kind, mode: FileMode(rawValue: UInt32(status.permissions.rawValue)), userID: status.userID,
-            groupID: status.groupID, size: status.size, linkCount: status.linkCount)
+            groupID: status.groupID, size: status.size, linkCount: status.linkCount, modified: status.modificationTime)
     }
 
     public func lines(of path: String) -> Result<[Substring], ObservationError> {
