@@ -97,10 +97,13 @@ public struct ResolvedEnvironment: Sendable {
     public func isPrintable(_ name: String) -> Bool { withheldReason(name) == nil }
 
     /// Why an entry with `condition` does not apply, never showing a withheld value: a test of
-    /// a withheld variable is unmet (lint rejects secret ones; an unclean value is not what
-    /// its line says, so it decides nothing).
+    /// a withheld variable's value is unmet (lint rejects secret ones; an unclean value is not
+    /// what its line says, so it decides nothing). Whether a secret is set is decided: that is
+    /// not its value (`required` tells as much); whether an unclean one is, is not.
     public func unmetReason(_ condition: Condition) -> String? {
-        condition.unmetReason({ value(of: $0) }, withheld: { withheldReason($0) })
+        condition.unmetReason(
+            { value(of: $0) }, withheld: { withheldReason($0) },
+            presenceWithheld: { secrets.contains($0) ? nil : withheld[$0] })
     }
 
     /// Resolves every default in dependency order without recursion; a default on a circle (an

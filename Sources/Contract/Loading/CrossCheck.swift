@@ -16,7 +16,9 @@ struct CrossCheck {
                 // says it is not secret: its value is never shown, so what uses it is skipped.
                 let hint = closest(to: reference.variable, in: Array(declared)).map { "; did you mean '\($0)'?" }
                     ?? "; declare it with a [[variable]] entry"
-                let what = reference.isCondition
+                let what = reference.isPresence
+                    ? "tests whether \(reference.variable) is set, but no [[variable]] declares it"
+                    : reference.isCondition
                     ? "tests \(reference.variable), which no [[variable]] declares: its value is not known not to be secret, so the test decides nothing"
                     : "'${\(reference.variable)}' is not declared by any [[variable]]: its value is not known not to be secret and is never shown, so what uses it is skipped"
                 if reference.isListing {
@@ -26,12 +28,12 @@ struct CrossCheck {
                 } else {
                     log.warning(line: reference.line, entry: reference.entry, key: reference.key, what + hint)
                 }
-            } else if secrets.contains(reference.variable) && !reference.isListing {
+            } else if secrets.contains(reference.variable) && !reference.isListing && !reference.isPresence {
                 let what = reference.isCondition
                     ? "cannot test secret variable \(reference.variable): its value would appear in skip messages"
                     : "cannot interpolate secret variable '${\(reference.variable)}': its value would appear in output"
                 log.error(line: reference.line, entry: reference.entry, key: reference.key, what)
-            } else if let how = derived[reference.variable], !reference.isListing {
+            } else if let how = derived[reference.variable], !reference.isListing, !reference.isPresence {
                 // An alias of a secret, or a default that takes one, holds the secret's value.
                 let what = reference.isCondition
                     ? "cannot test \(reference.variable), which \(how): its value would appear in skip messages"

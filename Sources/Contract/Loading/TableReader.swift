@@ -276,35 +276,81 @@ final class TableReader {
         }
     }
 
-    /// `when = { VAR = "value" }` or `{ VAR = ["a", "b"] }`.
+    /// `when`: a table of tests that must all hold (`{ VAR = "value" }`, `{ VAR = ["a", "b"] }`,
+    /// `{ VAR = { set = false } }`), or a list of such tables of which one must hold.
     func condition() -> Condition {
         guard let raw = value("when") else { return Condition() }
-        guard let table = raw.table else {
-            typeError("when", expected: "a table such as { ROLE = \"central_hub\" }", found: raw)
+        if let table = raw.table { return Condition(clauses: clauses(of: table, element: nil)) }
+        guard let array = raw.array else {
+            typeError("when", expected: "a table such as { ROLE = \"central_hub\" }, or a list of them of which one must hold", found: raw)
             return Condition()
         }
-        var clauses: [Condition.Clause] = []
-        for (name, element) in table {
-            if !VariableName.isValid(name) {
-                error("when", "'\(name)' is not a variable name")
+        if array.isEmpty { error("when", "an empty list never holds: give at least one table, or leave 'when' out") }
+        var alternatives: [[Condition.Clause]] = []
+        for (index, element) in array.enumerated() {
+            guard let table = element.table else {
+                error("when", "element \(index + 1) is \(Self.describe(element)), expected a table such as { ROLE = \"central_hub\" }")
                 continue
             }
-            var values: [String] = []
-            if let text = element.string {
-                values = [text]
-            } else if let array = element.array, array.allSatisfy({ $0.string != nil }), !array.isEmpty {
-                values = array.compactMap(\.string)
-            } else if let flag = element.bool {
-                error("when", "\(name) = \(flag) must be a quoted string: variables are text, write \"\(flag)\"")
-                continue
-            } else {
-                error("when", "\(name) must be a string or a non-empty array of strings")
+            if table.isEmpty {
+                error("when", "element \(index + 1) is an empty table, which always holds, and so would the whole list")
                 continue
             }
-            references.add(name, line: line(of: "when"), entry: label, key: "when", isCondition: true)
-            clauses.append(Condition.Clause(variable: name, values: values))
+            alternatives.append(clauses(of: table, element: index + 1))
         }
-        return Condition(clauses: clauses.sorted { $0.variable < $1.variable })
+        return Condition(alternatives: alternatives)
+    }
+
+    /// The tests of one `when` table, each variable's value a string, a non-empty array of
+    /// strings, or `{ set = true }` / `{ set = false }`.
+    private func clauses(of table: TOMLTable, element: Int?) -> [Condition.Clause] {
+        let place = element.map { "element \($0): " } ?? ""
+        var clauses: [Condition.Clause] = []
+        for (name, value) in table {
+            if !VariableName.isValid(name) {
+                error("when", "\(place)'\(name)' is not a variable name")
+                continue
+            }
+            let test: Condition.Test
+            if let text = value.string {
+                test = .oneOf([text])
+            } else if let array = value.array, array.allSatisfy({ $0.string != nil }), !array.isEmpty {
+                test = .oneOf(array.compactMap(\.string))
+            } else if let flag = value.bool {
+                error("when", "\(place)\(name) = \(flag) must be a quoted string: variables are text, write \"\(flag)\" (or { set = \(flag) } to test whether it is set)")
+                continue
+            } else if let inner = value.table {
+                guard let set = presence(inner, name: name, place: place) else { continue }
+                test = .set(set)
+            } else {
+                error("when", "\(place)\(name) must be a string, a non-empty array of strings, or { set = true } / { set = false }")
+                continue
+            }
+            let isPresence = if case .set = test { true } else { false }
+            references.add(name, line: line(of: "when"), entry: label, key: "when", isCondition: true, isPresence: isPresence)
+            clauses.append(Condition.Clause(variable: name, test: test))
+        }
+        return clauses.sorted { $0.variable < $1.variable }
+    }
+
+    /// `{ set = true }` or `{ set = false }`, and nothing else.
+    private func presence(_ table: TOMLTable, name: String, place: String) -> Bool? {
+        var set: Bool? = nil
+        var valid = true
+        for (key, value) in table {
+            if key != "set" {
+                let hint = closest(to: key, in: ["set"]).map { "; did you mean '\($0)'?" } ?? ""
+                error("when", "\(place)\(name): unknown test '\(key)'\(hint) (write { set = true } or { set = false })")
+                valid = false
+            } else if let flag = value.bool {
+                set = flag
+            } else {
+                error("when", "\(place)\(name): set must be true or false, found \(Self.describe(value))")
+                valid = false
+            }
+        }
+        if set == nil, valid { error("when", "\(place)\(name): write { set = true } or { set = false }") }
+        return valid ? set : nil
     }
 
     /// The keys every entry may carry: when, severity, message.
@@ -346,11 +392,17 @@ final class ReferenceLog {
         var isCondition: Bool
         /// Named (not interpolated) by `key_id_in`: a secret may be named, it is never shown.
         var isListing: Bool = false
+        /// Tested by `when` only for being set: a secret may be, its value is never shown.
+        var isPresence: Bool = false
     }
 
     var references: [Reference] = []
 
-    func add(_ variable: String, line: Int, entry: String?, key: String, isCondition: Bool = false, isListing: Bool = false) {
-        references.append(Reference(variable: variable, line: line, entry: entry, key: key, isCondition: isCondition, isListing: isListing))
+    func add(
+        _ variable: String, line: Int, entry: String?, key: String, isCondition: Bool = false, isListing: Bool = false,
+        isPresence: Bool = false
+    ) {
+        references.append(Reference(
+            variable: variable, line: line, entry: entry, key: key, isCondition: isCondition, isListing: isListing, isPresence: isPresence))
     }
 }
