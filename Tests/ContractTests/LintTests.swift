@@ -352,7 +352,29 @@ import Testing
             [[nginx.location]]
             path = "/protected_media/"
             1️⃣directives = { internal = true, alias = 3 }
-            """, "[[nginx.location]] #1", "alias must be true, a string or a non-empty array of strings")
+            """, "[[nginx.location]] #1", "alias must be true, a string, a non-empty array of strings or a table")
+    }
+
+    /// A directive's table form: `{ present = true }` or `{ matches = ... }`, the patterns
+    /// compiled when the contract is loaded.
+    @Test(arguments: [
+        ("limit_req = { matches = \"^zone=(\" }", "'^zone=(' is not a valid regular expression: missing closing parenthesis"),
+        ("limit_req = { matches = [] }", "limit_req: matches must be a regular expression or a non-empty array of them, found an array"),
+        ("limit_req = { match = \"^zone=\" }", "limit_req: unknown key 'match'; did you mean 'matches'?"),
+        ("limit_req = { present = false }", "limit_req: present = false cannot be checked"),
+        ("limit_req = { present = \"yes\" }", "limit_req: present must be true, found a string"),
+        ("limit_req = {}", "limit_req: write { present = true } or { matches = \"REGEX\" }"),
+        ("limit_req = { matches = \"${ZONE}\" }", "uses ${ZONE}, which a regular expression does not interpolate"),
+    ])
+    func nginxDirectiveTables(_ directives: String, _ message: String) {
+        expectError("""
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+
+            [[nginx.location]]
+            path = "/upload/"
+            1️⃣directives = { \(directives) }
+            """, "c.toml:8: error: [[nginx.location]] #1 (path = \"/upload/\") directives:", message)
     }
 
     @Test func nginxLocationNeedsAPath() {

@@ -146,4 +146,49 @@ import Testing
         let results = try run("[[nginx.location]]\npath = \"\\\\.php$\"\nmodifier = \"~\"\n", configuration)
         #expect(try result(results, "location").fix == "add `location ~ \\.php$ { }` to the server at \(Self.file):3")
     }
+
+    /// `{ matches = ... }`: a pattern found in the arguments of some occurrence nginx applies,
+    /// its own or inherited; `{ present = true }` is `true`.
+    @Test func argumentsMatchAPattern() throws {
+        let configuration = """
+            events {}
+            http {
+                limit_req_zone $binary_remote_addr zone=upload:10m rate=1r/s;
+                limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;
+                server {
+                    limit_req zone=api burst=10;
+                    location /upload/ { limit_req zone=upload burst=5 nodelay; }
+                    location /api/ { proxy_pass http://127.0.0.1:8000; }
+                    location /static/ { limit_req_status 429; }
+                }
+            }
+            """
+        let rule = "limit_req = { matches = \"^zone=upload \" }"
+        let results = try run(location("/upload/", rule) + location("/api/", rule) + location("/static/", "limit_req = { present = true }"), configuration)
+        let upload = try #require(results.first { $0.subject == "/upload/" && $0.check == "limit_req" })
+        #expect(upload.status == .pass)
+        #expect(upload.message == "location /upload/ at \(Self.file):7 has limit_req zone=upload burst=5 nodelay (\(Self.file):7), matching '^zone=upload '")
+        let api = try #require(results.first { $0.subject == "/api/" && $0.check == "limit_req" })
+        #expect(api.status == .fail)
+        #expect(api.message == "location /api/ at \(Self.file):8 has limit_req zone=api burst=10 (\(Self.file):6) (inherited from the server at \(Self.file):5), none matching '^zone=upload '")
+        #expect(api.expected == "limit_req matching '^zone=upload '")
+        #expect(api.actual == "zone=api burst=10")
+        #expect(api.fix == "(decide) add a limit_req directive whose arguments match '^zone=upload ' to the location /api/ at \(Self.file):8")
+        // The server's limit_req reaches /static/ too: present, with any arguments.
+        #expect(results.first { $0.subject == "/static/" && $0.check == "limit_req" }?.status == .pass)
+    }
+
+    /// Every pattern of a list must be found; a directive nginx takes once is changed where the
+    /// block has its own.
+    @Test func everyPatternOfAListIsFound() throws {
+        let configuration = "events {}\nhttp {\n    server {\n        location / { client_max_body_size 10m; }\n    }\n}\n"
+        let results = try run(location("/", "client_max_body_size = { matches = ['^\\d+m$', '^[1-9]\\d{3,}m$'] }"), configuration)
+        let size = try result(results, "client_max_body_size")
+        #expect(size.status == .fail)
+        #expect(size.message.hasSuffix("none matching '^[1-9]\\d{3,}m$'"))
+        #expect(size.fix == "(decide) change the client_max_body_size at \(Self.file):4 so that its arguments match '^[1-9]\\d{3,}m$'")
+        let missing = try result(try run(location("/", "limit_req = { matches = 'zone=' }"), configuration), "limit_req")
+        #expect(missing.message == "location / at \(Self.file):4 lacks limit_req")
+        #expect(missing.actual == "absent")
+    }
 }

@@ -20,7 +20,8 @@ extension NginxSection {
     /// Reads `[nginx]` with its arrays `[[nginx.location]]` and `[[nginx.server]]`, which take the
     /// source map, the log and the references as the loader's own arrays of tables do.
     static func read(
-        _ raw: any TOMLValueConvertible, map: SourceMap, log: DiagnosticLog, references: ReferenceLog
+        _ raw: any TOMLValueConvertible, map: SourceMap, log: DiagnosticLog, references: ReferenceLog,
+        patterns: any PatternEngine
     ) -> NginxSection? {
         guard let table = raw.table else {
             log.error(line: map.table("")?.keys["nginx"] ?? 1, "'nginx' must be a table: write [nginx]")
@@ -38,10 +39,10 @@ extension NginxSection {
             }
         }
         let locations = ContractLoader.entries("location", in: table, prefix: "nginx", map: map, log: log, references: references) {
-            NginxLocation.read($0, ordinal: $1)
+            NginxLocation.read($0, ordinal: $1, patterns: patterns)
         }
         let servers = ContractLoader.entries("server", in: table, prefix: "nginx", map: map, log: log, references: references) {
-            NginxServerRule.read($0, ordinal: $1)
+            NginxServerRule.read($0, ordinal: $1, patterns: patterns)
         }
         r.finish(allowed: keys)
         guard let config else { return nil }
@@ -222,7 +223,8 @@ extension Evaluation {
     /// One directive rule, on what nginx applies in the innermost block of `chain` (its own
     /// directives, or those it inherits): `true` present (with any arguments), a string equal
     /// to the arguments joined by one space (alias and root compare as paths, trailing slash
-    /// significant), a list each element of which is among the occurrences. A fix names a
+    /// significant), a list each element of which is among the occurrences, patterns each found
+    /// in the joined arguments of some occurrence. A fix names a
     /// directive only as nginx would accept it; where the arguments are not known it says in
     /// words what to add.
     func check(_ recorder: inout Recorder, _ rule: NginxDirectiveRule, in chain: NginxBlockChain, configuration: NginxConfiguration) {
@@ -287,7 +289,53 @@ extension Evaluation {
                 fail: "\(place) lacks \(rule.name) " + missing.joined(separator: "; ") + note,
                 expected: wanted.joined(separator: "; "), actual: occurrences.isEmpty ? "absent" : shown,
                 fix: ShellWords.decision(fixes))
+        case .matches(let patterns):
+            checkArguments(&recorder, rule.name, patterns, occurrences, place: place, origin: origin, note: note, shown: shown) { source in
+                if !NginxCatalog.repeatable.contains(rule.name), !inherited, let own = occurrences.first {
+                    return "change the \(rule.name) at \(configuration.location(of: own)) so that its arguments match '\(source)'"
+                }
+                return "add a \(rule.name) directive whose arguments match '\(source)' to the \(place)"
+            }
         }
+    }
+
+    /// `{ matches = ... }`: each pattern is found in the arguments (joined by one space) of some
+    /// occurrence in effect. Where the engine gives up on one, the check fails and says to
+    /// simplify the pattern, as for a file's lines; the arguments themselves are shown, as for
+    /// every other directive rule.
+    func checkArguments(
+        _ recorder: inout Recorder, _ name: String, _ patterns: [Pattern], _ occurrences: [NginxDirective], place: String,
+        origin: String, note: String, shown: String, fix: (String) -> String
+    ) {
+        var missing: [Pattern] = []
+        var undecided: (Pattern, String)? = nil
+        for pattern in patterns {
+            var found = false
+            for occurrence in occurrences where !found {
+                switch pattern.compiled.search(Substring(occurrence.joinedArguments)) {
+                case .match: found = true
+                case .noMatch: continue
+                case .gaveUp(let limit): undecided = undecided ?? (pattern, limit)
+                }
+            }
+            if !found { missing.append(pattern) }
+        }
+        let expected = "\(name) matching " + patterns.map { "'\($0)'" }.joined(separator: ", ")
+        let actual = occurrences.isEmpty ? "absent" : occurrences.map(\.joinedArguments).joined(separator: "; ")
+        if let (pattern, limit) = undecided, missing.contains(pattern) {
+            recorder.fail(
+                name, key: "directives", "\(place): \(name): " + pattern.tooMuchWork(limit: limit), expected: expected, actual: actual,
+                fix: ShellWords.decision("simplify the pattern '\(pattern)' in the contract"))
+            return
+        }
+        let unmatched = missing.map { "'\($0)'" }.joined(separator: ", ")
+        recorder.verify(
+            name, key: "directives", missing.isEmpty,
+            pass: "\(place) has \(name) \(shown)\(origin), matching " + patterns.map { "'\($0)'" }.joined(separator: ", "),
+            fail: occurrences.isEmpty ? "\(place) lacks \(name)\(note)"
+                : "\(place) has \(name) \(shown)\(origin), none matching \(unmatched)",
+            expected: expected, actual: actual,
+            fix: ShellWords.decision(missing.map { fix($0.source) }.joined(separator: ", and ")))
     }
 
     /// Paths equal once normalised, with the trailing slash significant.

@@ -7,9 +7,9 @@ public struct NginxServerRule: Sendable, Hashable {
 extension NginxServerRule {
     static let keys = ["directives"]
 
-    static func read(_ r: TableReader, ordinal: Int) -> NginxServerRule {
+    static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> NginxServerRule {
         let context = r.context(kind: .nginx, ordinal: ordinal)
-        let directives = NginxDirectiveRule.read(r)
+        let directives = NginxDirectiveRule.read(r, patterns: patterns)
         if directives.isEmpty { r.error("directives", "a server rule needs at least one directive") }
         r.finish(allowed: keys + ContractLoader.entryKeys)
         return NginxServerRule(context: context, directives: directives)

@@ -116,7 +116,7 @@ private final class Loader {
         contract.requests = entries("http") { HTTPEntry.read($0, ordinal: $1, patterns: patterns) }
         contract.commands = entries("command") { CommandEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
-            contract.nginx = NginxSection.read(nginx, map: map, log: log, references: references)
+            contract.nginx = NginxSection.read(nginx, map: map, log: log, references: references, patterns: patterns)
         }
         CrossCheck(contract: contract, references: references, log: log).run()
         return contract

@@ -206,18 +206,21 @@ final class TableReader {
     /// engine's message and offset.
     func regularExpressions(_ key: String, compiledBy engine: any PatternEngine) -> [Pattern] {
         guard let sources = strings(key) else { return [] }
-        return sources.compactMap { source in
-            if let name = Self.interpolation(in: source) {
-                self.error(
-                    key, "'\(source)' uses ${\(name)}, which a regular expression does not interpolate: there '$' is the end of the line, so it can never match; to match the text, write '\\$\\{\(name)\\}'")
-                return nil
-            }
-            switch engine.compile(source) {
-            case .success(let compiled): return Pattern(source: source, compiled: compiled)
-            case .failure(let error):
-                self.error(key, "'\(source)' is not a valid regular expression: \(error)")
-                return nil
-            }
+        return sources.compactMap { regularExpression($0, key: key, compiledBy: engine) }
+    }
+
+    /// One regular expression, compiled by `engine`, its errors reported at `key`'s line.
+    func regularExpression(_ source: String, key: String, compiledBy engine: any PatternEngine) -> Pattern? {
+        if let name = Self.interpolation(in: source) {
+            error(
+                key, "'\(source)' uses ${\(name)}, which a regular expression does not interpolate: there '$' is the end of the line, so it can never match; to match the text, write '\\$\\{\(name)\\}'")
+            return nil
+        }
+        switch engine.compile(source) {
+        case .success(let compiled): return Pattern(source: source, compiled: compiled)
+        case .failure(let problem):
+            error(key, "'\(source)' is not a valid regular expression: \(problem)")
+            return nil
         }
     }
 
