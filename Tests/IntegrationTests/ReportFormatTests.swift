@@ -19,11 +19,16 @@ struct ReportFormatTests {
     }
 
     func outputs(_ root: SampleRoot) throws -> [String: String] {
+        try outputs(contract: "contracts/lx-annotate.toml", root: root.path)
+    }
+
+    func outputs(contract: String, root: String) throws -> [String: String] {
         let directory = TemporaryDirectory("formats")
         var texts: [String: String] = [:]
         for format in ["json", "junit", "sarif", "prometheus", "text"] {
             let file = directory.path + "/report." + format
-            let outcome = try hostcontract("check", "contracts/lx-annotate.toml", "--root", root.path, "--format", format, "--output", file)
+            let outcome = try hostcontract(
+                "check", contract, "--root", root, "--format", format, "--output", file, "--allow-untrusted-contract")
             #expect(outcome.status == 1, "\(format): \(outcome.all)")
             #expect(outcome.standardOutput.isEmpty)
             texts[format] = try String(contentsOfFile: file, encoding: .utf8)
@@ -43,6 +48,13 @@ struct ReportFormatTests {
     @Test func everyConsumerSeesTheSameCounts() throws {
         let root = try faultyRoot()
         let texts = try outputs(root)
+        try expectConsumersAgree(texts, contract: "lx-annotate", kind: "directory", code: "directory.mode")
+    }
+
+    /// The counts of the JSON report in JUnit (junitparser), SARIF (sarif-tools) and Prometheus
+    /// (promtool), a failing `code` among SARIF's rules, `kind` among JUnit's suites, and the
+    /// secret canary in none of them.
+    func expectConsumersAgree(_ texts: [String: String], contract: String, kind: String, code: String) throws {
         let report = try JSONReportView(try #require(texts["json"]))
         let results = report.results
         let total = results.count
@@ -71,7 +83,7 @@ struct ReportFormatTests {
         #expect(junit["skipped"] as? Int == skipped)
         #expect(junit["warnings"] as? Int == warnings)
         #expect(junit["declared"] as? [Int] == [total, errors, skipped])
-        #expect((junit["suites"] as? [String])?.contains("directory") == true)
+        #expect((junit["suites"] as? [String])?.contains(kind) == true)
 
         // SARIF through sarif-tools, and the structure code scanning needs.
         let sarif = try python("""
@@ -96,7 +108,7 @@ struct ReportFormatTests {
         #expect(sarif["errors"] as? Int == errors)
         #expect(sarif["warnings"] as? Int == warnings)
         #expect(sarif["structured"] as? Bool == true)
-        #expect((sarif["codes"] as? [String])?.contains("directory.mode") == true)
+        #expect((sarif["codes"] as? [String])?.contains(code) == true, "\(sarif)")
 
         // Prometheus through promtool, and the counts summed back.
         let promtool = try runWithInput("/usr/bin/promtool", ["check", "metrics"], input: try #require(texts["prometheus"]))
@@ -109,12 +121,63 @@ struct ReportFormatTests {
         #expect(sums["passed"] == report.summary["passed"])
         #expect(sums["failed"] == report.summary["failed"])
         #expect(sums["skipped"] == skipped)
-        #expect(texts["prometheus"]?.contains("hostcontract_holds{contract=\"lx-annotate\"} 0\n") == true)
-        #expect(texts["prometheus"]?.contains("hostcontract_violations{contract=\"lx-annotate\"} \(errors)\n") == true)
+        #expect(texts["prometheus"]?.contains("hostcontract_holds{contract=\"\(contract)\"} 0\n") == true)
+        #expect(texts["prometheus"]?.contains("hostcontract_violations{contract=\"\(contract)\"} \(errors)\n") == true)
 
         for (format, text) in texts {
             #expect(!text.contains("FORMATCANARY"), "\(format) shows the secret")
         }
+    }
+
+    /// The vocabulary of issue 15 in every format: `members_only`, `absent`, `max_age`, a
+    /// `when` list and a set test of a secret, an nginx `matches` rule, each failing (one as a
+    /// warning) or skipped on one image root.
+    @Test func theAdditionsOfIssue15InEveryFormat() throws {
+        let root = TemporaryDirectory("formats-vocabulary")
+        root.write("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/:/bin/sh\nbob:x:1001:1001::/:/bin/sh\n")
+        root.write("etc/group", "root:x:0:\nadm:x:4:alice,bob\nalice:x:1000:\nbob:x:1001:\n")
+        root.write("etc/app.env", "ROLE=central_hub\nDATABASE_URL=\(Self.canary)\n")
+        root.write("srv/app/data/old.db", "legacy\n")
+        let backup = root.write("var/backups/app.sql.gz", "old\n")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3 * 86400)], ofItemAtPath: backup)
+        root.write("etc/nginx/nginx.conf", "events {}\nhttp {\n    server {\n        location /upload/ { limit_req zone=api; }\n    }\n}\n")
+        let contract = root.write("vocabulary.toml", """
+            contract = "vocabulary"
+            schema = 1
+
+            [environment]
+            file = "/etc/app.env"
+
+            \(HubDatabase.variables)
+
+            [[group]]
+            name = "adm"
+            members = ["alice"]
+            members_only = true
+
+            [[directory]]
+            path = "/srv/app/data"
+            absent = true
+
+            [[file]]
+            path = "/var/backups/app.sql.gz"
+            max_age = "26h"
+            severity = "warning"
+
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+
+            [[nginx.location]]
+            path = "/upload/"
+            directives = { limit_req = { matches = "^zone=upload" } }
+            """)
+        let texts = try outputs(contract: contract, root: root.path)
+        let report = try JSONReportView(try #require(texts["json"]))
+        #expect(report.failures == ["group adm members_only", "directory /srv/app/data absent", "file /var/backups/app.sql.gz max_age",
+                                    "nginx /upload/ limit_req"])
+        #expect(report.results(subject: "DJANGO_DB_NAME", check: "required").first?["status"] as? String == "skip")
+        try expectConsumersAgree(texts, contract: "vocabulary", kind: "group", code: "directory.absent")
+        #expect(texts["text"]?.contains("fix: gpasswd --root \(root.path) -d bob adm") == true, "\(texts["text"] ?? "")")
     }
 
     @Test func theTextReportPutsFailuresFirstAndEndsWithTheVerdict() throws {
