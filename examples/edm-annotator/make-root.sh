@@ -76,7 +76,7 @@ server {
     # Frontend static files
     location / {
         root /srv/edm/frontend/dist;
-        try_files $uri $uri/ /index.html;
+        try_files $uri $uri/ /index.html; add_header Content-Security-Policy "default-src 'self'" always;
     }
 
     # Proxy API requests to backend
