@@ -49,3 +49,29 @@ status=0
 echo "== repaired (ALLOW_GUEST_AUTH=0): hostcontract check contracts/mmt-backend.toml --root $mmt"
 echo ALLOW_GUEST_AUTH=0 >> "$mmt/etc/mmt/backend.env"
 "$hostcontract" check contracts/mmt-backend.toml --root "$mmt"
+
+echo
+echo "== the EDM annotator's root; planting the guide's own fault: gunicorn bound to 0.0.0.0:5000 (past nginx's authentication)"
+edm=$(mktemp -d /tmp/hostcontract-edm.XXXXXX)
+dicom=$(mktemp -d /tmp/hostcontract-dicom.XXXXXX)
+trap 'rm -rf "$root" "$mmt" "$edm" "$dicom"' EXIT
+bash examples/edm-annotator/make-root.sh "$edm"
+unit="$edm/etc/systemd/system/edm-annotator-backend.service"
+sed -i 's/--bind 127.0.0.1:5000/--bind 0.0.0.0:5000/' "$unit"
+status=0
+"$hostcontract" check contracts/edm-annotator.toml --root "$edm" --only unit,file || status=$?
+[ "$status" -eq 1 ]
+echo "== repaired (--bind 127.0.0.1:5000): hostcontract check contracts/edm-annotator.toml --root $edm"
+sed -i 's/--bind 0.0.0.0:5000/--bind 127.0.0.1:5000/' "$unit"
+"$hostcontract" check contracts/edm-annotator.toml --root "$edm"
+
+echo
+echo "== the DICOM backup host's root; planting the fault: its work directory of patient instances opened to everyone (0777)"
+bash examples/dicom-backup/make-root.sh "$dicom"
+chmod 0777 "$dicom/var/lib/dicom-backup/work"
+status=0
+"$hostcontract" check contracts/dicom-backup.toml --root "$dicom" --only directory || status=$?
+[ "$status" -eq 1 ]
+echo "== hostcontract provision contracts/dicom-backup.toml --root $dicom, then check"
+"$hostcontract" provision contracts/dicom-backup.toml --root "$dicom"
+"$hostcontract" check contracts/dicom-backup.toml --root "$dicom"
