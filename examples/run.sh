@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job on a built-in example: build a sample lx-annotate host root in a temporary
 # directory, check it (the contract holds), plant the faults the guides warn about, check again
-# (each reported with its fix), let provision repair the metadata, and check again; then the MMT
-# backend's production root with guest logins left on by default, caught and repaired. Touches
-# nothing on the real host.
+# (each reported with its fix), let provision repair the metadata, and check again; then one
+# realistic fault per other guide on its own example root, caught and repaired: the MMT
+# backend's guest logins left on by default, the EDM backend bound to every address, the DICOM
+# host's work directory opened to everyone. Touches nothing on the real host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-machine.sh
