@@ -36,9 +36,12 @@ struct NginxRuleTests {
         #expect(try nginxAccepts(root: root.path).status == 0)
         let (status, report) = try nginxFailures(root)
         #expect(status == 1)
-        #expect(report.failures == ["nginx /protected_media/ internal"])
+        // Without internal, the location hands out the protected root's storage to anyone.
+        #expect(report.failures == ["nginx /protected_media/ internal", "nginx /var/lib/lx-annotate/data exposure"])
         let finding = try #require(report.results(subject: "/protected_media/", check: "internal").first)
         #expect((finding["message"] as? String)?.contains("location /protected_media/ at \(site):15 lacks internal") == true)
+        let exposure = try #require(report.results(subject: "/var/lib/lx-annotate/data", check: "exposure").first)
+        #expect((exposure["message"] as? String)?.contains("location /protected_media/ at \(site):15 serves /var/lib/lx-annotate/data/storage") == true, "\(exposure)")
     }
 
     @Test func protectedMediaAliasedElsewhere() throws {
@@ -78,7 +81,7 @@ struct NginxRuleTests {
 
     @Test func mutualTLSRequiredButVerificationOff() throws {
         let root = try SampleRoot(role: "central_hub", mtls: true)
-        try edit(root, "ssl_verify_client on;", "ssl_verify_client off;")
+        try edit(root, "ssl_verify_client optional;", "ssl_verify_client off;")
         #expect(try nginxAccepts(root: root.path).status == 0)
         let (status, report) = try nginxFailures(root)
         #expect(status == 1)
@@ -95,7 +98,7 @@ struct NginxRuleTests {
         #expect(try nginxAccepts(root: root.path).status == 0)
         let (status, report) = try nginxFailures(root)
         #expect(status == 1)
-        #expect(report.failures == ["nginx /static/ worker_access", "nginx /media/ worker_access", "nginx /protected_media/ worker_access"])
+        #expect(report.failures == ["nginx /static/ worker_access", "nginx /protected_media/ worker_access"])
         let finding = try #require(report.results(subject: "/protected_media/", check: "worker_access").first)
         #expect(finding["message"] as? String == "nginx (the nginx worker, user directive at /etc/nginx/nginx.conf:1) cannot read /var/lib/lx-annotate/data/storage/ (alias at \(site):17): cannot search /var/lib/lx-annotate: other has ---, and nginx is not in group lx-annotate")
     }

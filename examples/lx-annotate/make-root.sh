@@ -4,11 +4,13 @@
 # environment file, and the two keys. Touches nothing outside DIR. Needs root for chown.
 #   make-root.sh DIR [ROLE] [mtls]
 # With "mtls", nginx serves HTTPS and verifies hub client certificates (test certificates are
-# made with openssl), and the environment requires it.
+# made with openssl), and the environment requires it. A central_hub always has it: the hub is
+# the transfer receiver, whose intake needs mTLS (shared/seeds/001 lines 29, 54, 91-105).
 set -euo pipefail
 root=${1:?usage: make-root.sh DIR [ROLE] [mtls]}
 role=${2:-standalone}
 mtls=${3:-}
+[ "$role" = central_hub ] && mtls=mtls
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 chmod 0755 "$root"   # an image's / is searchable by everyone
@@ -69,7 +71,9 @@ ENDOREG_HUB_TRANSFER_MTLS_META_KEY=HTTP_X_CLIENT_CERT_VERIFIED
 ENDOREG_HUB_TRANSFER_MTLS_META_VALUE=SUCCESS
 ENV
 fi
-chown 0:$svc "$root/var/lib/lx-annotate/.env.systemd"
+# The secrets file: read by the service user through sensitiveServices (as the master key is),
+# not through the service group, which nginx joins (shared/seeds/001 lines 30, 162, 174).
+chown 0:$sensitive "$root/var/lib/lx-annotate/.env.systemd"
 chmod 0640 "$root/var/lib/lx-annotate/.env.systemd"
 
 dir /etc/secrets 0755 0 0
@@ -100,9 +104,12 @@ pkg libglib2.0-0 2.74.6-2+deb12u5 install amd64
 pkg libxcb1 1.15-1 install amd64
 chmod 0644 "$root/var/lib/dpkg/status"
 
-# nginx: static and media from the runtime root, protected media as an internal location,
-# everything else proxied to Daphne; sendfile on, so that what Django hands over with
-# X-Accel-Redirect goes out through the kernel (guide 000 lines 126-128).
+# nginx: static from the runtime root, protected media as an internal location, everything
+# else proxied to Daphne. On a hub, client certificates are verified optionally: nginx forwards
+# the verdict as X-Client-Cert-Verified and Django refuses transfers without SUCCESS, while the
+# acceptance smoke still fetches the static manifest without one (shared/seeds/001 lines 93-100,
+# 124-125). sendfile on, so that what Django hands over with X-Accel-Redirect goes out through
+# the kernel (guide 000 lines 126-128).
 mkdir -p "$root/etc/nginx/conf.d"
 cat > "$root/etc/nginx/nginx.conf" <<'NGINX'
 user nginx;
@@ -125,7 +132,7 @@ if [ "$mtls" = mtls ]; then
     ssl_certificate /etc/nginx/server.pem;
     ssl_certificate_key /etc/nginx/server.key;
     ssl_client_certificate /etc/nginx/hub-ca.pem;
-    ssl_verify_client on;"
+    ssl_verify_client optional;"
     openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=hub test CA" \
         -keyout "$root/etc/nginx/hub-ca.key" -out "$root/etc/nginx/hub-ca.pem" 2>/dev/null
     openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=annotate.example.org" \
@@ -144,9 +151,9 @@ server {
         alias /var/lib/lx-annotate/staticfiles/;
     }
 
-    location /media/ {
-        alias /var/lib/lx-annotate/data/;
-    }
+    # No public /media/ alias onto the data root: it holds the patient video under storage/;
+    # media leaves only through /protected_media/ once Django has authorised the request
+    # (shared/seeds/001 lines 73, 162, 174).
 
     # Django authorises, then hands the file over with X-Accel-Redirect.
     location /protected_media/ {
