@@ -185,7 +185,7 @@ import Testing
         let root = try SampleRoot()
         let (outcome, report) = try Self.check(Self.lxContract, root: root.path, ["--only", "package"])
         #expect(outcome.status == 0, "\(report.failures)")
-        #expect(report.results.count == 12)
+        #expect(report.results.count == 14)
         #expect(report.results.allSatisfy { $0["kind"] as? String == "package" && $0["status"] as? String == "pass" })
     }
 

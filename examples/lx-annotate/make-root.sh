@@ -62,6 +62,9 @@ OIDC_RP_CLIENT_SECRET=$oidc
 DJANGO_ALLOWED_HOSTS=annotate.example.org
 BASE_URL=https://annotate.example.org
 DJANGO_DB_ENGINE=django.db.backends.postgresql
+DJANGO_CSRF_TRUSTED_ORIGINS=https://annotate.example.org
+DJANGO_CORS_ALLOWED_ORIGINS=https://annotate.example.org
+ENFORCE_AUTH=1
 ENV
 if [ "$mtls" = mtls ]; then
     cat >> "$root/var/lib/lx-annotate/.env.systemd" <<ENV
@@ -222,7 +225,7 @@ User=lx-annotate
 Group=lx-annotate
 WorkingDirectory=/home/lx-annotate/lx-annotate-wheel
 EnvironmentFile=/var/lib/lx-annotate/.env.systemd
-ExecStart=/home/lx-annotate/lx-annotate-wheel/.venv/bin/python manage.py import_sap_ish_zip
+ExecStart=/home/lx-annotate/lx-annotate-wheel/.venv/bin/python manage.py import_sap_ish_zip --output_dir /var/lib/lx-annotate/data/import/preanonymized_import
 ProtectSystem=strict
 ReadWritePaths=/var/lib/lx-annotate
 UNIT
