@@ -50,9 +50,9 @@ struct ShippedProbeTests {
             "LX_ANNOTATE_PUBLIC_HOST=annotate.test:\(server.port)\nLX_ANNOTATE_TLS_CA_FILE=\(pki.file("server-ca.pem"))\n"
                 + "ENDOREG_HUB_TRANSFER_REQUIRE_MTLS=true\n"
         }
-        // A site node: the manifest over verified TLS, the transfer probe not asked for.
+        // A site node: the manifest over verified TLS, the transfer and hub upload probes not asked for.
         let node = try check("lx-annotate-smoke.toml", environment: environment(lax).replacing("MTLS=true", with: "MTLS=false"))
-        #expect(node.passed && node.summary["passed"] == 4 && node.summary["skipped"] == 1, "\(node.results)")
+        #expect(node.passed && node.summary["passed"] == 4 && node.summary["skipped"] == 3, "\(node.results)")
         // A hub whose nginx verifies nobody: transfer intake is served without a certificate.
         let open = try check("lx-annotate-smoke.toml", environment: environment(lax))
         let base = "https://annotate.test:\(lax.port)"
@@ -62,6 +62,46 @@ struct ShippedProbeTests {
         let strictBase = "https://annotate.test:\(strict.port)"
         #expect(refusing.results(subject: "\(strictBase)/api/media/hub/transfers/", check: "client_certificate_required").first?["status"] as? String == "pass")
         #expect(refusing.failures.contains("http \(strictBase)/static/.vite/manifest.json status"), "\(refusing.failures)")
+    }
+
+    /// Guide 001's hub: nginx verifies client certificates optionally and forwards the verdict
+    /// (X-Client-Cert-Verified), the application refuses transfers without SUCCESS and anonymous
+    /// uploads. The smoke test's manifest fetch, which presents no certificate, goes through; a
+    /// hub whose upload intake takes anonymous callers (authentication silently off) is caught.
+    @Test func lxAnnotateSmokeOnAHubWithOptionalVerificationAndAuthenticatedUploads() throws {
+        let pki = try TestPKI()
+        func hub(uploadStatus: Int) throws -> TLSNginx {
+            let server = try TLSNginx(servers: """
+                server {
+                    listen 127.0.0.1:{PORT} ssl;
+                    server_name annotate.test;
+                    ssl_certificate \(pki.file("server.pem"));
+                    ssl_certificate_key \(pki.file("server.key"));
+                    ssl_verify_client optional;
+                    ssl_client_certificate \(pki.file("client-ca.pem"));
+                    location /static/ { root {DIR}/www; types { application/json json; } }
+                    location /api/media/hub/transfers/ {
+                        # Standing in for Django reading X-Client-Cert-Verified.
+                        if ($ssl_client_verify != SUCCESS) { return 403; }
+                        default_type application/json;
+                        return 200 '{"transfer": "ready"}';
+                    }
+                    location /api/upload/ { return \(uploadStatus); }
+                }
+                """)
+            try HTTPCheckTests.serveManifest(server)
+            return server
+        }
+        func environment(_ server: TLSNginx) -> String {
+            "LX_ANNOTATE_PUBLIC_HOST=annotate.test:\(server.port)\nLX_ANNOTATE_TLS_CA_FILE=\(pki.file("server-ca.pem"))\n"
+                + "ENDOREG_HUB_TRANSFER_REQUIRE_MTLS=true\nENDOREG_DEPLOYMENT_ROLE=central_hub\n"
+        }
+        let guarded = try hub(uploadStatus: 401)
+        let good = try check("lx-annotate-smoke.toml", environment: environment(guarded))
+        #expect(good.passed && good.summary["passed"] == 7 && good.summary["skipped"] == 0, "\(good.results)")
+        let open = try hub(uploadStatus: 201)
+        let bad = try check("lx-annotate-smoke.toml", environment: environment(open))
+        #expect(bad.failures == ["http POST https://annotate.test:\(open.port)/api/upload/ status"], "\(bad.failures)")
     }
 
     @Test(.enabled(if: runningAsRoot, "unshare --net needs root"))
