@@ -207,7 +207,7 @@ struct HTTPCheckTests {
         // The classic hub fault: the transfer endpoint serves anyone.
         let open = try result(outcome, "https://annotate.test:\(lax.port)/\(transfers)", "client_certificate_required")
         #expect(open["status"] as? String == "fail" && open["actual"] as? String == "answered 200", "\(open)")
-        #expect((open["fix"] as? String)?.contains("ssl_verify_client on") == true)
+        #expect((open["fix"] as? String)?.contains("ssl_client_certificate CA-FILE; with ssl_verify_client on, or optional") == true)
         let probe = try JSONReportView(outcome.standardOutput).results.filter { $0["subject"] as? String == "https://annotate.test:\(lax.port)/\(transfers)?probe" }
         #expect(probe.count == 1 && probe.first?["status"] as? String == "fail", "only the refusal is checked: \(probe)")
         // A sender whose certificate the configured CA did not sign is refused.

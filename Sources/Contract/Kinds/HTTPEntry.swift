@@ -469,7 +469,7 @@ extension Evaluation {
         bare.clientCertificate = nil
         bare.clientKey = nil
         let fix = ShellWords.decision(
-            "make the server of \(request.url) demand a client certificate (nginx: ssl_verify_client on; ssl_client_certificate CA-FILE; in its server block)")
+            "make the server of \(request.url) demand a client certificate (nginx: ssl_client_certificate CA-FILE; with ssl_verify_client on, or optional and the application refusing requests whose $ssl_client_verify is not SUCCESS)")
         switch host.exchange(bare) {
         case .failure(let reason):
             recorder.skip("client_certificate_required", key: "client_certificate_required", reason.description)
