@@ -465,13 +465,14 @@ struct BootedUnitTests {
         #expect(confined.count > 30)
         #expect(confined == unconfined, "\(zip(confined, unconfined).filter { $0 != $1 })")
         // The failures: the data root is a tmpfs here, not a dm-crypt volume; and the container is
-        // a bare Debian root, without the lx-annotate units, the host packages the guide installs and
-        // the wheel's virtualenv.
+        // a bare Debian root, without the lx-annotate units (so the SAP unit's ExecStart= cannot be
+        // read either), the host packages the guide installs and the wheel's virtualenv.
         let report = try JSONReportView(try records.file("unconfined-lx-annotate.json"))
         #expect(Set(report.failures) == [
             "encrypted /var/lib/lx-annotate/data encrypted",
             "unit lx-annotate.service exists", "unit lx-annotate-watcher.service exists",
             "unit lx-annotate-sap-import.service exists", "unit lx-annotate-sap-import.path exists",
+            "config /etc/systemd/system/lx-annotate-sap-import.service Service.ExecStart parse", "package python3-venv installed",
             "package ffmpeg installed", "package tesseract-ocr installed", "package tesseract-ocr-eng installed",
             "package tesseract-ocr-deu installed", "package libgl1 installed", "package libglib2.0-0 installed",
             "package libxcb1 installed", "package lx-annotate (in /home/lx-annotate/lx-annotate-wheel/.venv) installed",
