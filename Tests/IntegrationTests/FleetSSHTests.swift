@@ -36,7 +36,8 @@ struct FleetSSHTests {
 
         let work = TemporaryDirectory("fleet-ssh")
         let reports = work.path + "/reports"
-        let closed = try unusedLoopbackPort()
+        let closedPort = try ClosedLoopbackPort()
+        let closed = closedPort.port
         let inventory = work.write("inventory.ini", """
             [debian]
             deb-site hostcontract_root=/srv/site \(server.ansibleVariables)
@@ -94,6 +95,7 @@ struct FleetSSHTests {
         let checked = try ansiblePlaybook(["-i", inventory, playbook("audit.yml"), "--check"], in: work)
         print("audit.yml --check over SSH: \(clock.now - started)")
         try expectFleetVerdicts(checked, reports: reports, closedPort: closed)
+        withExtendedLifetime(closedPort) {}
 
         // textfile.yml on a server without /etc/hostcontract or the textfile directory.
         try FileManager.default.removeItem(atPath: root.at("/etc/hostcontract"))
