@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// A module sees only the members of modules it imports itself: TOMLKit imports Foundation, whose
+/// String extensions (`contains`, `range(of:)`) would otherwise be chosen silently over the
+/// standard library's and bring Foundation's bridging onto every check's path.
+let strictImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "hostcontract",
     products: [
@@ -17,13 +22,14 @@ let package = Package(
     targets: [
         // C libraries: a module map and a one-include header each, found through pkg-config.
         .systemLibrary(name: "CAcl", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // Headers only, no pkgConfig (whose --libs would link it): Host loads libcryptsetup with
         // dlopen when a contract has [[encrypted]] entries. Its header needs no include path.
         .systemLibrary(name: "CCryptsetup", providers: [.apt(["libcryptsetup-dev"])]),
         // Headers only, as CCryptsetup: Host loads libcurl with dlopen for [[http]] entries.
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // libcrypto and libsystemd, loaded with dlopen the first time a contract needs them: a
+        // trampoline per function (headers from libssl-dev and libsystemd-dev).
+        .target(name: "COnDemand"),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CLinux"),
         // argc and argv as the C runtime passed them (Swift's CommandLine needs /proc).
@@ -33,22 +39,25 @@ let package = Package(
         .target(
             name: "Host",
             dependencies: [
-                "CLinux", "CAcl", "CSystemd", "CCryptsetup", "CCurl", "COpenSSL", "CPCRE2", "CProcessArguments",
+                "CLinux", "CAcl", "COnDemand", "CCryptsetup", "CCurl", "CPCRE2", "CProcessArguments",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: strictImports
         ),
         // The contract language: TOML to model, interpolation, diagnostics, evaluation. Pure.
-        .target(name: "Contract", dependencies: ["TOMLKit"]),
+        .target(name: "Contract", dependencies: ["TOMLKit"], swiftSettings: strictImports),
         // Inspection of a host against a contract, and (later) the provisioning plan and its application.
-        .target(name: "Provision", dependencies: ["Contract", "Host"]),
+        .target(name: "Provision", dependencies: ["Contract", "Host"], swiftSettings: strictImports),
         // The startup gate.
-        .target(name: "Runtime", dependencies: ["Provision", "Contract", "Host"]),
+        .target(name: "Runtime", dependencies: ["Provision", "Contract", "Host"], swiftSettings: strictImports),
         .executableTarget(
             name: "hostcontract",
             dependencies: [
                 "Contract", "Host", "Provision", "Runtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictImports,
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])],
             plugins: ["BuildInfo"]
         ),
         // The version (from VERSION) and the commit, generated before every build.

@@ -6,7 +6,9 @@
 #
 # The binary is a release build with the Swift standard library and Foundation linked
 # statically and stripped, so it runs on a Debian server without Swift; its remaining dynamic
-# dependencies (libc, OpenSSL, libacl, libsystemd) become Depends: through dpkg-shlibdeps.
+# dependencies (libc, libacl, PCRE2) become Depends: through dpkg-shlibdeps. libcrypto and
+# libsystemd are loaded with dlopen the first time a contract needs them (keys and
+# certificates; live units, the journal, NOTIFY_SOCKET), so they are named here: Depends.
 # libcryptsetup and libcurl are loaded with dlopen only for [[encrypted]] and [[http]] entries:
 # Recommends.
 # The package is checked with lintian (when installed): an error or a warning fails the build;
@@ -86,6 +88,7 @@ mkdir -p "$stage/src/debian"
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" > "$stage/src/debian/control"
 depends=$(cd "$stage/src" && dpkg-shlibdeps -O -e "$tree/usr/bin/hostcontract" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "package-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+depends="$depends, libssl3 | libssl3t64, libsystemd0"
 
 installed_size=$(du -sk --exclude=DEBIAN "$tree" | cut -f1)
 cat > "$tree/DEBIAN/control" <<CONTROL

@@ -1,8 +1,7 @@
 import CAcl
 import CCryptsetup
 import CLinux
-import CSystemd
-import COpenSSL
+import COnDemand
 import CPCRE2
 import Glibc
 
@@ -286,11 +285,22 @@ internal func system_fnmatch(_ pattern: String, _ name: String, _ flags: CInt) -
     fnmatch(pattern, name, flags)
 }
 
-/// BIO_new_mem_buf(3) over `bytes`, handed to `body`, then BIO_free(3).
+/// libcrypto, loaded the first time it is needed (COnDemand), or why it cannot be.
+internal func system_crypto_open() -> Result<Void, HostError> {
+    ondemand_crypto_open() == 0 ? .success(()) : .failure(.refused(String(cString: ondemand_crypto_problem())))
+}
+
+/// libsystemd, loaded the first time it is needed (COnDemand), or why it cannot be.
+internal func system_systemd_open() -> Result<Void, HostError> {
+    ondemand_systemd_open() == 0 ? .success(()) : .failure(.refused(String(cString: ondemand_systemd_problem())))
+}
+
+/// BIO_new_mem_buf(3) over `bytes`, handed to `body`, then BIO_free(3). Call only after
+/// ``system_crypto_open()`` succeeded, as every OpenSSL function here.
 internal func system_with_memory_bio<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T) -> T? {
     bytes.withUnsafeBytes { buffer -> T? in
-        guard let bio = BIO_new_mem_buf(buffer.baseAddress, CInt(buffer.count)) else { return nil }
-        defer { BIO_free(bio) }
+        guard let bio = ondemand_BIO_new_mem_buf(buffer.baseAddress, CInt(buffer.count)) else { return nil }
+        defer { ondemand_BIO_free(bio) }
         return body(bio)
     }
 }
@@ -301,16 +311,16 @@ internal let system_no_passphrase: @convention(c) (UnsafeMutablePointer<CChar>?,
 
 /// PEM_read_bio_PrivateKey(3) with no passphrase.
 internal func system_pem_read_private_key(_ bio: OpaquePointer) -> OpaquePointer? {
-    PEM_read_bio_PrivateKey(bio, nil, system_no_passphrase, nil)
+    ondemand_PEM_read_bio_PrivateKey(bio, nil, system_no_passphrase, nil)
 }
 
 /// PEM_read_bio_X509(3): the next certificate of the bundle.
 internal func system_pem_read_x509(_ bio: OpaquePointer) -> OpaquePointer? {
-    PEM_read_bio_X509(bio, nil, system_no_passphrase, nil)
+    ondemand_PEM_read_bio_X509(bio, nil, system_no_passphrase, nil)
 }
 
 /// ERR_clear_error(3), after an expected failure, so no stale error is reported later.
-internal func system_openssl_clear_errors() { ERR_clear_error() }
+internal func system_openssl_clear_errors() { ondemand_ERR_clear_error() }
 
 /// A PCRE2 callout function, pcre2_callout(3): 0 continues the match, a negative value ends it
 /// with that value.
@@ -434,17 +444,21 @@ internal func system_crypt_is_active(_ cd: OpaquePointer, _ name: String) -> Boo
 /// crypt_free(3).
 internal func system_crypt_free(_ cd: OpaquePointer) { cryptsetup.free(cd) }
 
-/// sd_notify(3); returns the -errno convention of libsystemd.
+/// sd_notify(3); returns the -errno convention of libsystemd. Without NOTIFY_SOCKET there is
+/// no manager to tell (sd_notify returns 0 then too), and libsystemd is not loaded.
 internal func system_sd_notify(_ state: String) -> CInt {
-    sd_notify(0, state)
+    guard getenv("NOTIFY_SOCKET") != nil else { return 0 }
+    guard case .success = system_systemd_open() else { return -ENOSYS }
+    return ondemand_sd_notify(0, state)
 }
 
 /// sd_journal_sendv(3) with one iovec per FIELD=value.
 internal func system_sd_journal_sendv(_ fields: [String]) -> CInt {
+    guard case .success = system_systemd_open() else { return -ENOSYS }
     let strings = fields.map { strdup($0) }
     defer { for string in strings { free(string) } }
     var vectors = strings.map { iovec(iov_base: UnsafeMutableRawPointer($0), iov_len: $0.map { strlen($0) } ?? 0) }
-    return sd_journal_sendv(&vectors, CInt(vectors.count))
+    return ondemand_sd_journal_sendv(&vectors, CInt(vectors.count))
 }
 
 /// setenv(3).
@@ -481,22 +495,23 @@ internal func valueOrErrno<I: FixedWidthInteger>(_ call: () -> I) -> Result<I, H
 }
 
 /// The ActiveState, SubState and LoadState of a unit, from the system manager over D-Bus: one
-/// connection (sd_bus_open_system(3)), the unit's object path (sd_bus_path_encode(3)), three
-/// property reads (sd_bus_get_property_string(3)).
+/// connection (sd_bus_open_system(3)), the unit's object path (ondemand_sd_bus_path_encode(3)), three
+/// property reads (ondemand_sd_bus_get_property_string(3)).
 internal func system_unit_states(_ name: String) -> Result<(active: String, sub: String, load: String), HostError> {
+    if case .failure(let error) = system_systemd_open() { return .failure(error) }
     var bus: OpaquePointer? = nil
-    let opened = sd_bus_open_system(&bus)
+    let opened = ondemand_sd_bus_open_system(&bus)
     guard opened >= 0, let bus else { return .failure(HostError(errno: -opened)) }
-    defer { sd_bus_flush_close_unref(bus) }
+    defer { ondemand_sd_bus_flush_close_unref(bus) }
     var path: UnsafeMutablePointer<CChar>? = nil
-    let encoded = sd_bus_path_encode("/org/freedesktop/systemd1/unit", name, &path)
+    let encoded = ondemand_sd_bus_path_encode("/org/freedesktop/systemd1/unit", name, &path)
     guard encoded >= 0, let path else { return .failure(HostError(errno: -encoded)) }
     defer { free(path) }
     func property(_ property: String) -> Result<String, HostError> {
         var error = sd_bus_error(name: nil, message: nil, _need_free: 0)
         var value: UnsafeMutablePointer<CChar>? = nil
-        defer { sd_bus_error_free(&error) }
-        let code = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", property, &error, &value)
+        defer { ondemand_sd_bus_error_free(&error) }
+        let code = ondemand_sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", property, &error, &value)
         guard code >= 0, let value else { return .failure(HostError(errno: -code)) }
         defer { free(value) }
         return .success(String(cString: value))
@@ -507,4 +522,7 @@ internal func system_unit_states(_ name: String) -> Result<(active: String, sub:
 }
 
 /// sd_booted(3): whether systemd is the init system (its runtime directory exists).
-internal func system_sd_booted() -> CInt { sd_booted() }
+internal func system_sd_booted() -> CInt {
+    guard case .success = system_systemd_open() else { return 0 }
+    return ondemand_sd_booted()
+}

@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// `[[access]]`: what the kernel lets a user do at a path.
 public struct AccessEntry: Sendable, Hashable {
     /// The class of the ACL entry that must grant the access.

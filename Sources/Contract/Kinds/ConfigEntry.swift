@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// `[[config]]`: one value inside a structured configuration file (TOML, JSON, INI), addressed
 /// by its key path, with the value rules of `[[variable]]` and a reference rule: the value
 /// names a key of a table of the same file (`default_source` names an entry of `sources`).

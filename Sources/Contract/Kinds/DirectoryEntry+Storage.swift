@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// The storage rules of `[[directory]]`: the filesystem under the directory and its room, on
 /// the running host. STORAGE_DIR and the streamable video root on one filesystem (moves between
 /// them are renames, atomic), a data root that is its own mount (not the root filesystem filling

@@ -159,7 +159,7 @@ extension HTTPEntry {
     /// in it (they would be shown with the URL; send them in an Authorization header).
     static func checkURL(_ url: Template) -> Result<String?, Template.SyntaxError> {
         let text = url.source
-        guard let schemeEnd = text.range(of: "://") else {
+        guard let schemeEnd = text.firstRange(of: "://") else {
             if let first = url.segments.first, case .variable = first { return .success(nil) }
             return .failure(.init(message: "'\(text)' is not an http:// or https:// URL"))
         }

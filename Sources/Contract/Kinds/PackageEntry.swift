@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// `[[package]]`: an installed package, read from the root's package database without starting
 /// anything: a Debian package from `var/lib/dpkg/status`, or a Python distribution of a virtual
 /// environment from its `*.dist-info/METADATA`.

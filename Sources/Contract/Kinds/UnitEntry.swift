@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// `[[unit]]`: a systemd unit as systemd finds it (search path, drop-ins, masking) under the
 /// root, whether it is enabled, the values of its merged settings, and how it agrees with the
 /// rest of the contract: the environment file it loads, its user, the paths it may write, the

@@ -114,6 +114,6 @@ extension NginxDirective {
         var lexer = NginxLexer(path: "", text: "x " + argument + ";")
         let tokens = lexer.tokens().tokens
         if tokens.count == 3, tokens[1].text == argument, !tokens[1].quoted, !tokens[1].isComment { return argument }
-        return "\"" + argument.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + argument.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 }

@@ -25,9 +25,15 @@ extension AccountDatabase {
 /// Reads SYS_UID_MAX from login.defs(5) text.
 func systemUserIDMaximum(loginDefinitions text: String?) -> UInt32 {
     guard let text else { return 999 }
-    for line in FileAccountDatabase.lines(of: text) {
-        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-        if fields.count >= 2, fields[0] == "SYS_UID_MAX", let value = UInt32(fields[1]) { return value }
+    // On the bytes: login.defs is long and read at every start; only one line matters.
+    let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
+    for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+        let fields = line.split(maxSplits: 2, whereSeparator: blank)
+        if fields.count >= 2, fields[0].elementsEqual("SYS_UID_MAX".utf8),
+            let value = UInt32(String(decoding: fields[1], as: UTF8.self))
+        {
+            return value
+        }
     }
     return 999
 }

@@ -1,4 +1,4 @@
-import COpenSSL
+import COnDemand
 import Glibc
 
 /// The certificates of a PEM file (one or a bundle), as OpenSSL reads them: subject, issuer,
@@ -10,40 +10,42 @@ public struct CertificateBundle: Sendable, Equatable {
         /// Seconds since the epoch.
         public var notBefore: Int64
         public var notAfter: Int64
-        /// X509_check_ca(3): the CA basic constraint (or a v1 self-signed root).
+        /// ondemand_X509_check_ca(3): the CA basic constraint (or a v1 self-signed root).
         public var isAuthority: Bool
     }
 
     public var certificates: [Certificate]
 
     /// Parses every certificate in `bytes`; nil when there is none.
-    public static func parse(_ bytes: [UInt8]) -> CertificateBundle? {
+    public static func parse(_ bytes: [UInt8]) -> Result<CertificateBundle?, HostError> {
+        if case .failure(let error) = system_crypto_open() { return .failure(error) }
         let certificates: [Certificate]? = system_with_memory_bio(bytes) { bio in
             var found: [Certificate] = []
             while let certificate = system_pem_read_x509(bio) {
-                defer { X509_free(certificate) }
+                defer { ondemand_X509_free(certificate) }
                 found.append(Certificate(
-                    subject: name(X509_get_subject_name(certificate)), issuer: name(X509_get_issuer_name(certificate)),
-                    notBefore: seconds(X509_get0_notBefore(certificate)), notAfter: seconds(X509_get0_notAfter(certificate)),
-                    isAuthority: X509_check_ca(certificate) > 0))
+                    subject: name(ondemand_X509_get_subject_name(certificate)), issuer: name(ondemand_X509_get_issuer_name(certificate)),
+                    notBefore: seconds(ondemand_X509_get0_notBefore(certificate)), notAfter: seconds(ondemand_X509_get0_notAfter(certificate)),
+                    isAuthority: ondemand_X509_check_ca(certificate) > 0))
             }
             return found
         }
         system_openssl_clear_errors()
-        guard let certificates, !certificates.isEmpty else { return nil }
-        return CertificateBundle(certificates: certificates)
+        guard let certificates, !certificates.isEmpty else { return .success(nil) }
+        return .success(CertificateBundle(certificates: certificates))
     }
 
     /// Whether the private key in `key` belongs to the first certificate in `certificate`. The
-    /// corresponding C function is X509_check_private_key(3).
+    /// corresponding C function is ondemand_X509_check_private_key(3).
     public static func matches(certificate: [UInt8], key: [UInt8]) -> Bool? {
+        guard case .success = system_crypto_open() else { return nil }
         let result: Bool?? = system_with_memory_bio(certificate) { certificateBio in
             guard let x509 = system_pem_read_x509(certificateBio) else { return nil }
-            defer { X509_free(x509) }
+            defer { ondemand_X509_free(x509) }
             let matched: Bool?? = system_with_memory_bio(key) { keyBio in
                 guard let pkey = system_pem_read_private_key(keyBio) else { return nil }
-                defer { EVP_PKEY_free(pkey) }
-                return X509_check_private_key(x509, pkey) == 1
+                defer { ondemand_EVP_PKEY_free(pkey) }
+                return ondemand_X509_check_private_key(x509, pkey) == 1
             }
             return matched ?? nil
         }
@@ -53,11 +55,11 @@ public struct CertificateBundle: Sendable, Equatable {
 
     /// A name in the one-line RFC 2253 form ("CN=hub CA,O=Example").
     static func name(_ name: OpaquePointer?) -> String {
-        guard let name, let bio = BIO_new(BIO_s_mem()) else { return "?" }
-        defer { BIO_free(bio) }
-        guard X509_NAME_print_ex(bio, name, 0, rfc2253) >= 0 else { return "?" }
+        guard let name, let bio = ondemand_BIO_new(ondemand_BIO_s_mem()) else { return "?" }
+        defer { ondemand_BIO_free(bio) }
+        guard ondemand_X509_NAME_print_ex(bio, name, 0, rfc2253) >= 0 else { return "?" }
         var pointer: UnsafeMutablePointer<CChar>? = nil
-        let length = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &pointer)
+        let length = ondemand_BIO_ctrl(bio, BIO_CTRL_INFO, 0, &pointer)
         guard let pointer, length > 0 else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
@@ -69,7 +71,7 @@ public struct CertificateBundle: Sendable, Equatable {
     static func seconds(_ time: UnsafePointer<ASN1_TIME>?) -> Int64 {
         guard let time else { return 0 }
         var broken = tm()
-        guard ASN1_TIME_to_tm(time, &broken) == 1 else { return 0 }
+        guard ondemand_ASN1_TIME_to_tm(time, &broken) == 1 else { return 0 }
         return Int64(timegm(&broken))
     }
 }

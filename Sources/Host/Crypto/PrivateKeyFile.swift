@@ -1,4 +1,4 @@
-import COpenSSL
+import COnDemand
 import Glibc
 
 /// What a PEM private key is, never what it holds: its algorithm and size, or why it cannot be
@@ -13,16 +13,19 @@ public struct PrivateKeyFile: Sendable, Equatable {
         case encrypted
         /// Not a PEM private key at all.
         case unreadable
+        /// libcrypto cannot be loaded here.
+        case unavailable(String)
     }
 
     /// Parses `bytes` as a PEM private key.
     public static func parse(_ bytes: [UInt8]) -> Result<PrivateKeyFile, Problem> {
+        if case .failure(let error) = system_crypto_open() { return .failure(.unavailable(error.description)) }
         let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
         let loaded: PrivateKeyFile?? = system_with_memory_bio(bytes) { bio in
             guard let key = system_pem_read_private_key(bio) else { return nil }
-            defer { EVP_PKEY_free(key) }
-            let name = EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "key \(EVP_PKEY_get_base_id(key))"
-            return PrivateKeyFile(algorithm: name.uppercased(), bits: Int(EVP_PKEY_get_bits(key)))
+            defer { ondemand_EVP_PKEY_free(key) }
+            let name = ondemand_EVP_PKEY_get0_type_name(key).map { String(cString: $0) } ?? "key \(ondemand_EVP_PKEY_get_base_id(key))"
+            return PrivateKeyFile(algorithm: name.uppercased(), bits: Int(ondemand_EVP_PKEY_get_bits(key)))
         }
         system_openssl_clear_errors()
         if let key = loaded ?? nil { return .success(key) }

@@ -1,3 +1,4 @@
+import struct SystemPackage.FilePermissions
 import Contract
 import Host
 

@@ -1,3 +1,4 @@
+import SystemPackage
 import Contract
 import Host
 
@@ -126,6 +127,8 @@ public final class LiveHost: ObservedHost {
                 return .failure(ObservationError("is an encrypted private key: the service cannot read it without a passphrase"))
             case .failure(.unreadable):
                 return .failure(ObservationError("is not a PEM private key"))
+            case .failure(.unavailable(let why)):
+                return .failure(ObservationError("cannot be read as a key here: \(why)"))
             }
         }
     }
@@ -134,7 +137,12 @@ public final class LiveHost: ObservedHost {
         switch root.contents(of: path, limit: 4 << 20) {
         case .failure(let error): return .failure(ObservationError(error))
         case .success(let bytes):
-            guard let bundle = CertificateBundle.parse(bytes) else { return .failure(ObservationError("holds no PEM certificate")) }
+            let bundle: CertificateBundle
+            switch CertificateBundle.parse(bytes) {
+            case .failure(let error): return .failure(ObservationError("cannot be read as certificates here: \(error)"))
+            case .success(nil): return .failure(ObservationError("holds no PEM certificate"))
+            case .success(let found?): bundle = found
+            }
             return .success(bundle.certificates.map {
                 CertificateFacts(subject: $0.subject, issuer: $0.issuer, notBefore: $0.notBefore, notAfter: $0.notAfter,
                                  isAuthority: $0.isAuthority)

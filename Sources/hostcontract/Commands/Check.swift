@@ -5,6 +5,7 @@ import Provision
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Audit the host, or an image root, against a contract.",
         discussion: """
             Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage, 3 some checks \

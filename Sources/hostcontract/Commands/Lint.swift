@@ -3,6 +3,7 @@ import Contract
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Validate a contract file without touching the host.",
         discussion: "Exit codes: 0 valid, 2 invalid. Every error is reported as FILE:LINE: message.")
 

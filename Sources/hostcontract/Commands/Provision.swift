@@ -4,6 +4,7 @@ import Provision
 
 struct Provision: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "provision",
         abstract: "Create the contract's directories and bring declared paths' metadata in line.",
         discussion: """
             Never creates a file or a key, never writes content, never deletes, never follows a symbolic link. \

@@ -4,6 +4,7 @@ import Provision
 
 struct Tmpfiles: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tmpfiles",
         abstract: "Print the contract's directories, files and keys as a systemd tmpfiles.d fragment.",
         discussion: "Install it with: hostcontract tmpfiles CONTRACT > /etc/tmpfiles.d/NAME.conf. Exit codes: 0; 1 when entries depend on variables without a value (nothing written unless --allow-incomplete); 2 for an invalid contract.")
 

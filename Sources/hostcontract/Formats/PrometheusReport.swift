@@ -53,7 +53,7 @@ enum PrometheusReport {
 
     /// A sample as ``Exposition`` writes it, `NAME{contract="..."} VALUE`, with the label unescaped.
     static func sample(_ line: Substring) -> (name: Substring, contract: String, value: Substring)? {
-        guard let open = line.range(of: "{contract=\""), let space = line.lastIndex(of: " ") else { return nil }
+        guard let open = line.firstRange(of: "{contract=\""), let space = line.lastIndex(of: " ") else { return nil }
         var contract = "", escaped = false, index = open.upperBound
         while index < space {
             let character = line[index]
