@@ -114,28 +114,48 @@ public struct Evaluation {
     /// `text` with the changes path normalisation makes inside it: runs of `/` as one, `/./` as
     /// `/`, no trailing `/`; so a value with `//` is still found in a normalised path.
     static func squashed(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            if character == "/", result.hasSuffix("/") { continue }
-            result.append(character)
-            if result.hasSuffix("/./") { result.removeLast(2) }
+        // On bytes: `/` and `.` are ASCII, and no other byte of UTF-8 equals them.
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if byte == slash, result.last == slash { continue }
+            result.append(byte)
+            if byte == slash, result.count >= 3, result[result.count - 2] == dot, result[result.count - 3] == slash {
+                result.removeLast(2)
+            }
         }
-        if result.count > 1, result.hasSuffix("/") { result.removeLast() }
-        if result.hasSuffix("/.") { result.removeLast(2) }
-        return result
+        if result.count > 1, result.last == slash { result.removeLast() }
+        if result.count >= 2, result.last == dot, result[result.count - 2] == slash { result.removeLast(2) }
+        return String(decoding: result, as: UTF8.self)
     }
 }
 
 /// A path with repeated and trailing slashes and `.` components removed ("/a//b/./" -> "/a/b").
 public func normalise(_ path: String) -> String {
-    var parts: [Substring] = []
-    for part in path.split(separator: "/") {
-        if part == "." { continue }
-        if part == "..", !parts.isEmpty, parts.last != ".." { parts.removeLast(); continue }
+    // On bytes (`/` and `.` are ASCII): every check and cross-check normalises paths.
+    let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+    let bytes = path.utf8
+    var parts: [Substring.UTF8View] = []
+    for part in path.utf8.split(separator: slash) {
+        let isDot = part.count == 1 && part.first == dot
+        let isDotDot = part.count == 2 && part.allSatisfy { $0 == dot }
+        if isDot { continue }
+        if isDotDot, let last = parts.last, !(last.count == 2 && last.allSatisfy { $0 == dot }) {
+            parts.removeLast()
+            continue
+        }
         parts.append(part)
     }
-    let joined = parts.joined(separator: "/")
-    return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count + 1)
+    let absolute = bytes.first == slash
+    for (index, part) in parts.enumerated() {
+        if absolute || index > 0 { result.append(slash) }
+        result.append(contentsOf: part)
+    }
+    if result.isEmpty { return absolute ? "/" : "." }
+    return String(decoding: result, as: UTF8.self)
 }
 
 /// Whether `path` is `base` or lies below it (both normalised, compared by component).
