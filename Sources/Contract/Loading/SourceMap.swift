@@ -20,34 +20,85 @@ public struct SourceMap: Sendable {
 
     public init(text: String) {
         sections.append(Section(name: "", isArray: false, line: 1))
+        let contiguous = Array(text.utf8)
+        contiguous.withUnsafeBufferPointer { scanLines($0) }
+    }
+
+    /// Split at LF bytes: "\r\n" is one Character, so a split on Characters would make a CRLF
+    /// contract one line (TOML's newlines are LF and CRLF). ASCII lines, nearly all of them,
+    /// are read as bytes; a line with other characters is read as Characters.
+    private mutating func scanLines(_ bytes: UnsafeBufferPointer<UInt8>) {
         var depth = 0
         var multiline: String? = nil
         var lineNumber = 0
-        // Split at LF scalars: "\r\n" is one Character, so a split on Characters would make a
-        // CRLF contract one line (TOML's newlines are LF and CRLF).
-        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = Substring(String(String.UnicodeScalarView(rawLine.last == "\r" ? rawLine.dropLast() : rawLine)))
-            var rest = line[...]
-            if let delimiter = multiline {
-                guard let end = rest.firstRange(of: delimiter) else { continue }
-                multiline = nil
-                rest = rest[end.upperBound...]
-            } else if depth == 0 {
-                let trimmed = line.drop { $0 == " " || $0 == "\t" }
-                if trimmed.hasPrefix("[") {
-                    if let header = Self.header(trimmed) {
-                        addHeader(header.name, isArray: header.isArray, line: lineNumber)
-                        continue
-                    }
-                } else if let key = Self.leadingKey(trimmed) {
-                    if sections[sections.count - 1].keys[key] == nil {
-                        sections[sections.count - 1].keys[key] = lineNumber
-                    }
-                    if let equals = trimmed.firstIndex(of: "=") { rest = trimmed[trimmed.index(after: equals)...] }
-                }
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            var isASCII = true
+            while end < bytes.count, bytes[end] != 0x0A {
+                if bytes[end] >= 0x80 { isASCII = false }
+                end += 1
             }
-            Self.scan(rest, depth: &depth, multiline: &multiline)
+            defer { start = end + 1 }
+            lineNumber += 1
+            let lineEnd = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
+            if isASCII {
+                scanLine(ASCIILine(bytes: bytes, start: start, end: lineEnd), number: lineNumber, depth: &depth, multiline: &multiline)
+            } else {
+                let line = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]), as: UTF8.self))
+                scanLine(line, number: lineNumber, depth: &depth, multiline: &multiline)
+            }
+        }
+    }
+
+    /// One line read as Characters.
+    private mutating func scanLine(_ line: Substring, number lineNumber: Int, depth: inout Int, multiline: inout String?) {
+        var rest = line[...]
+        if let delimiter = multiline {
+            guard let end = rest.firstRange(of: delimiter) else { return }
+            multiline = nil
+            rest = rest[end.upperBound...]
+        } else if depth == 0 {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("[") {
+                if let header = Self.header(trimmed) {
+                    addHeader(header.name, isArray: header.isArray, line: lineNumber)
+                    return
+                }
+            } else if let key = Self.leadingKey(trimmed) {
+                addKey(key, line: lineNumber)
+                if let equals = trimmed.firstIndex(of: "=") { rest = trimmed[trimmed.index(after: equals)...] }
+            }
+        }
+        Self.scan(rest, depth: &depth, multiline: &multiline)
+    }
+
+    /// One ASCII line read as bytes: the same steps as for Characters, which on ASCII text are
+    /// the bytes themselves.
+    private mutating func scanLine(_ line: ASCIILine, number lineNumber: Int, depth: inout Int, multiline: inout String?) {
+        var rest = line
+        if let delimiter = multiline {
+            guard let end = rest.firstRange(of: delimiter) else { return }
+            multiline = nil
+            rest = rest.dropFirst(end.upperBound - rest.start)
+        } else if depth == 0 {
+            let trimmed = line.dropBlanks()
+            if trimmed.first == UInt8(ascii: "[") {
+                if let header = trimmed.header() {
+                    addHeader(header.name, isArray: header.isArray, line: lineNumber)
+                    return
+                }
+            } else if let key = trimmed.leadingKey() {
+                addKey(key, line: lineNumber)
+                if let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) { rest = trimmed.dropFirst(equals + 1 - trimmed.start) }
+            }
+        }
+        rest.scan(depth: &depth, multiline: &multiline)
+    }
+
+    private mutating func addKey(_ key: String, line: Int) {
+        if sections[sections.count - 1].keys[key] == nil {
+            sections[sections.count - 1].keys[key] = line
         }
     }
 
@@ -152,6 +203,145 @@ public struct SourceMap: Sendable {
             default: break
             }
             index = text.index(after: index)
+        }
+    }
+}
+
+/// A line of ASCII text as a range of the contract's bytes.
+struct ASCIILine {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var start: Int
+    var end: Int
+
+    var first: UInt8? { start < end ? bytes[start] : nil }
+
+    func dropFirst(_ count: Int) -> ASCIILine { ASCIILine(bytes: bytes, start: min(start + count, end), end: end) }
+
+    func dropBlanks() -> ASCIILine {
+        var line = self
+        while line.start < line.end, bytes[line.start] == 0x20 || bytes[line.start] == 0x09 { line.start += 1 }
+        return line
+    }
+
+    func hasPrefix(_ prefix: StaticString, at index: Int) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard end - index >= count else { return false }
+        let pointer = prefix.utf8Start
+        for offset in 0..<count where bytes[index + offset] != pointer[offset] { return false }
+        return true
+    }
+
+    func firstIndex(of byte: UInt8) -> Int? {
+        var index = start
+        while index < end {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The first occurrence of an ASCII `delimiter` at or after `from`.
+    func firstRange(of delimiter: String, from: Int? = nil) -> Range<Int>? {
+        let pattern = Array(delimiter.utf8)
+        var index = from ?? start
+        while index + pattern.count <= end {
+            var matches = true
+            for offset in 0..<pattern.count where bytes[index + offset] != pattern[offset] {
+                matches = false
+                break
+            }
+            if matches { return index..<(index + pattern.count) }
+            index += 1
+        }
+        return nil
+    }
+
+    func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+
+    /// ``SourceMap/header(_:)`` on bytes.
+    func header() -> (name: String, isArray: Bool)? {
+        let isArray = hasPrefix("[[", at: start)
+        let bodyStart = start + (isArray ? 2 : 1)
+        guard let close = firstRange(of: isArray ? "]]" : "]", from: bodyStart) else { return nil }
+        let after = ASCIILine(bytes: bytes, start: close.upperBound, end: end).dropBlanks()
+        guard after.first == nil || after.first == UInt8(ascii: "#") else { return nil }
+        var parts: [String] = []
+        var partStart = bodyStart
+        for index in bodyStart...close.lowerBound where index == close.lowerBound || bytes[index] == UInt8(ascii: ".") {
+            var piece = ASCIILine(bytes: bytes, start: partStart, end: index).dropBlanks()
+            while piece.end > piece.start, bytes[piece.end - 1] == 0x20 || bytes[piece.end - 1] == 0x09 { piece.end -= 1 }
+            if piece.end - piece.start >= 2, let q = piece.first, q == UInt8(ascii: "\"") || q == UInt8(ascii: "'"),
+                bytes[piece.end - 1] == q
+            {
+                piece.start += 1
+                piece.end -= 1
+            }
+            parts.append(string(piece.start..<piece.end))
+            partStart = index + 1
+        }
+        return (parts.joined(separator: "."), isArray)
+    }
+
+    /// ``SourceMap/leadingKey(_:)`` on bytes.
+    func leadingKey() -> String? {
+        guard let first, first != UInt8(ascii: "#"), first != UInt8(ascii: "=") else { return nil }
+        var index = start
+        let key: Range<Int>
+        if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
+            index += 1
+            let keyStart = index
+            while index < end, bytes[index] != first { index += 1 }
+            guard index < end else { return nil }
+            key = keyStart..<index
+            index += 1
+        } else {
+            while index < end, Self.isKeyByte(bytes[index]) { index += 1 }
+            key = start..<index
+        }
+        guard !key.isEmpty else { return nil }
+        let rest = ASCIILine(bytes: bytes, start: index, end: end).dropBlanks()
+        guard let next = rest.first, next == UInt8(ascii: "=") || next == UInt8(ascii: ".") else { return nil }
+        return string(key)
+    }
+
+    static func isKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), UInt8(ascii: "-"):
+            true
+        default: false
+        }
+    }
+
+    /// ``SourceMap/scan(_:depth:multiline:)`` on bytes.
+    func scan(depth: inout Int, multiline: inout String?) {
+        var index = start
+        while index < end {
+            if hasPrefix("\"\"\"", at: index) || hasPrefix("\'\'\'", at: index) {
+                let delimiter = string(index..<(index + 3))
+                if let close = firstRange(of: delimiter, from: index + 3) {
+                    index = close.upperBound
+                    continue
+                }
+                multiline = delimiter
+                return
+            }
+            let c = bytes[index]
+            switch c {
+            case UInt8(ascii: "#"): return
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                var cursor = index + 1
+                while cursor < end, bytes[cursor] != c {
+                    if c == UInt8(ascii: "\""), bytes[cursor] == UInt8(ascii: "\\") { cursor += 1 }
+                    if cursor < end { cursor += 1 }
+                }
+                index = cursor < end ? cursor + 1 : cursor
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+            index += 1
         }
     }
 }

@@ -9,25 +9,24 @@ enum SyntaxGuard {
         var message: String
     }
 
+    /// Reads the UTF-8 bytes: every character it looks for is ASCII, and no byte of a longer
+    /// character is ASCII. Columns count Unicode bytes, as before, and are counted only for
+    /// the problem found.
     static func firstProblem(in text: String) -> Problem? {
-        let scalars = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
         var index = 0
         var line = 1
         var lineStart = 0
-        var stack: [Unicode.Scalar] = []
+        var stack: [UInt8] = []
         var expectingValue = false
         var onlyWhitespaceSoFar = true
 
-        func at(_ offset: Int) -> Unicode.Scalar? { index + offset < scalars.count ? scalars[index + offset] : nil }
-        func starts(_ literal: String) -> Bool {
-            for (k, scalar) in literal.unicodeScalars.enumerated() where at(k) != scalar { return false }
-            return true
-        }
-        func column() -> Int { index - lineStart + 1 }
-        func isNameStart(_ c: Unicode.Scalar?) -> Bool {
+        func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
+        func column() -> Int { String(decoding: bytes[lineStart..<index], as: UTF8.self).unicodeScalars.count + 1 }
+        func isNameStart(_ c: UInt8?) -> Bool {
             guard let c else { return false }
-            return c == "\"" || c == "'" || c == "]" || c == "_" || c == "-"
-                || (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)))
+            return c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "]") || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+                || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
         }
         func newline() {
             line += 1
@@ -36,13 +35,13 @@ enum SyntaxGuard {
         }
         /// Skips a string starting at `index`, counting the lines it spans.
         func skipString() {
-            let quote = scalars[index]
+            let quote = bytes[index]
             let triple = at(1) == quote && at(2) == quote
             index += triple ? 3 : 1
-            while index < scalars.count {
-                let c = scalars[index]
-                if c == "\\" && quote == "\"" { index += 2; continue }
-                if c == "\n" {
+            while index < bytes.count {
+                let c = bytes[index]
+                if c == UInt8(ascii: "\\") && quote == UInt8(ascii: "\"") { index += 2; continue }
+                if c == UInt8(ascii: "\n") {
                     if !triple { return }
                     newline()
                 } else if c == quote && (!triple || (at(1) == quote && at(2) == quote)) {
@@ -55,57 +54,57 @@ enum SyntaxGuard {
             }
         }
 
-        while index < scalars.count {
-            let c = scalars[index]
+        while index < bytes.count {
+            let c = bytes[index]
             switch c {
-            case "\n":
+            case UInt8(ascii: "\n"):
                 newline()
                 index += 1
                 continue
-            case " ", "\t", "\r":
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 index += 1
                 continue
-            case "#":
-                while index < scalars.count, scalars[index] != "\n" { index += 1 }
+            case UInt8(ascii: "#"):
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
                 continue
             default:
                 break
             }
             let wasLineStart = onlyWhitespaceSoFar
             onlyWhitespaceSoFar = false
-            if stack.isEmpty && wasLineStart && c == "[" {
-                let opening = at(1) == "[" ? 2 : 1
+            if stack.isEmpty && wasLineStart && c == UInt8(ascii: "[") {
+                let opening = at(1) == UInt8(ascii: "[") ? 2 : 1
                 var look = opening
-                while at(look) == " " || at(look) == "\t" { look += 1 }
+                while at(look) == UInt8(ascii: " ") || at(look) == UInt8(ascii: "\t") { look += 1 }
                 if !isNameStart(at(look)) {
                     return Problem(
                         line: line, column: column() + look,
                         message: "expected a table name after '\(opening == 2 ? "[[" : "[")' (write [name] or [[name]])")
                 }
-                while index < scalars.count, scalars[index] != "\n" {
-                    if scalars[index] == "\"" || scalars[index] == "'" { skipString(); continue }
-                    if scalars[index] == "#" { break }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
+                    if bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") { skipString(); continue }
+                    if bytes[index] == UInt8(ascii: "#") { break }
                     index += 1
                 }
                 continue
             }
-            if expectingValue && c == "}" {
+            if expectingValue && c == UInt8(ascii: "}") {
                 return Problem(line: line, column: column(), message: "expected a value or ']' in the array, found '}'")
             }
             expectingValue = false
             switch c {
-            case "\"", "'":
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 skipString()
                 continue
-            case "[":
-                stack.append("[")
+            case UInt8(ascii: "["):
+                stack.append(UInt8(ascii: "["))
                 expectingValue = true
-            case "{":
-                stack.append("{")
-            case "]", "}":
-                if let top = stack.last, (top == "[" && c == "]") || (top == "{" && c == "}") { stack.removeLast() }
-            case ",":
-                expectingValue = stack.last == "["
+            case UInt8(ascii: "{"):
+                stack.append(UInt8(ascii: "{"))
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if let top = stack.last, (top == UInt8(ascii: "[") && c == UInt8(ascii: "]")) || (top == UInt8(ascii: "{") && c == UInt8(ascii: "}")) { stack.removeLast() }
+            case UInt8(ascii: ","):
+                expectingValue = stack.last == UInt8(ascii: "[")
             default:
                 break
             }
