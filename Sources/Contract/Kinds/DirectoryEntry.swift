@@ -41,17 +41,20 @@ extension DirectoryEntry {
 
 extension DirectoryEntry {
     static let keys = ["path", "owner", "group", "mode", "create", "acl", "subdirs", "absent", "max_age"] + StorageRules.keys
+    /// The keys that describe a directory that is there, which `absent = true` excludes.
+    static let describingKeys = keys.filter { $0 != "path" && $0 != "absent" }
+    static let allowedKeys = keys + ContractLoader.entryKeys
 
     static func read(_ r: TableReader, ordinal: Int, patterns: any PatternEngine) -> DirectoryEntry? {
         let context = r.context(kind: .directory, ordinal: ordinal)
         let path = r.path()
-        let absent = r.absence(excluding: keys.filter { $0 != "path" && $0 != "absent" })
+        let absent = r.absence(excluding: describingKeys)
         let entry = DirectoryEntry(
             context: context, path: path ?? Template(literal: "/"),
             owner: r.principal("owner"), group: r.principal("group"), mode: r.mode("mode"),
             create: r.bool("create") ?? true, acl: r.accessControlEntries("acl"),
             subdirs: readSubdirectories(r), storage: StorageRules.read(r), absent: absent, maxAge: r.ageLimit("max_age"))
-        r.finish(allowed: keys + ContractLoader.entryKeys)
+        r.finish(allowed: allowedKeys)
         return path == nil ? nil : entry
     }
 

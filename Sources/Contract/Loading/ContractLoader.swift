@@ -154,9 +154,9 @@ extension ContractLoader {
                 log.error(line: section?.line ?? fallback, "[[\(qualified)]] #\(index + 1) must be a table")
                 continue
             }
-            let label = Self.label(qualified, index: index + 1, table: entryTable)
             let reader = TableReader(
-                table: entryTable, section: section, fallbackLine: fallback, label: label, log: log,
+                table: entryTable, section: section, fallbackLine: fallback,
+                label: Self.label(qualified, index: index + 1, table: entryTable), log: log,
                 references: references)
             if let entry = read(reader, index + 1) { result.append(entry) }
         }

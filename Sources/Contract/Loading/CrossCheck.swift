@@ -86,21 +86,45 @@ struct CrossCheck {
     /// below it: the contract contradicts itself, and provisioning would make what check
     /// forbids. Judged on the paths as written, for entries that always apply.
     private func checkAbsentPaths() {
+        let absentPaths = contract.absentPaths.filter { $0.context.condition.isAlways }
+        guard !absentPaths.isEmpty else { return }
         var wanted: [(path: String, context: EntryContext)] = []
         for entry in contract.directories where !entry.absent {
             wanted += ([entry.path.source] + entry.subdirs.map { entry.path.source + "/" + $0 }).map { ($0, entry.context) }
         }
         wanted += contract.files.filter { !$0.absent }.map { ($0.path.source, $0.context) }
         wanted += contract.keys.map { ($0.path.source, $0.context) } + contract.trees.map { ($0.path.source, $0.context) }
-        for (template, context) in contract.absentPaths where context.condition.isAlways {
+        // Each wanted path looks up itself and its ancestors among the absent paths: linear in
+        // the entries (times the depth), where comparing every pair would be quadratic.
+        var absentIndices: [String: [Int]] = [:]
+        for (index, absent) in absentPaths.enumerated() { absentIndices[normalise(absent.path.source), default: []].append(index) }
+        var conflicts = Array(repeating: [Int](), count: absentPaths.count)
+        for (index, (path, other)) in wanted.enumerated() where other.condition.isAlways {
+            for absent in Self.selfAndAncestors(normalise(path)) {
+                for absentIndex in absentIndices[absent] ?? [] { conflicts[absentIndex].append(index) }
+            }
+        }
+        for ((template, context), found) in zip(absentPaths, conflicts) {
             let absent = normalise(template.source)
-            for (path, other) in wanted where other.condition.isAlways && isInside(normalise(path), absent) {
+            for (path, other) in found.map({ wanted[$0] }) {
                 log.error(
                     line: context.line(of: "absent"), entry: "\(context.kind.header) #\(context.ordinal) (path = \"\(template.source)\")",
                     key: "absent",
                     "'\(template.source)' must not exist, but \(other.kind.header) #\(other.ordinal) at line \(other.line) declares '\(path)'\(normalise(path) == absent ? "" : " below it")")
             }
         }
+    }
+
+    /// The paths `path` is inside of (``isInside(_:_:)``), for a normalised `path`: itself, each
+    /// prefix that ends before a '/', and "/" when it is absolute.
+    static func selfAndAncestors(_ path: String) -> [String] {
+        var result = [path]
+        let bytes = Array(path.utf8)
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "/") && index > 0 {
+            result.append(String(decoding: bytes[..<index], as: UTF8.self))
+        }
+        if path.hasPrefix("/") && path != "/" { result.append("/") }
+        return result
     }
 
     /// The names along a shortest circle of defaults that starts at `start`, if there is one: a

@@ -6,22 +6,37 @@ final class TableReader {
     let table: TOMLTable
     let section: SourceMap.Section?
     let fallbackLine: Int
-    /// `[[directory]] #3 (path = "/x")`, or nil for the top of the file.
-    let label: String?
+    /// `[[directory]] #3 (path = "/x")`, or nil for the top of the file; made when first needed
+    /// (a diagnostic or a variable reference).
+    private(set) lazy var label: String? = makeLabel()
+    private let makeLabel: () -> String?
     let log: DiagnosticLog
     let references: ReferenceLog
-    private(set) var used: Set<String> = []
+    /// The keys read so far (a handful: searched, not hashed).
+    private(set) var used: [String] = []
+    /// The table's keys and values in the table's order, read from TOMLKit once: each lookup
+    /// after that searches a few Swift strings instead of calling into the TOML library.
+    private let keys: [String]
+    private let values: [any TOMLValueConvertible]
 
     init(
-        table: TOMLTable, section: SourceMap.Section?, fallbackLine: Int, label: String?,
+        table: TOMLTable, section: SourceMap.Section?, fallbackLine: Int, label: @autoclosure @escaping () -> String?,
         log: DiagnosticLog, references: ReferenceLog
     ) {
         self.table = table
         self.section = section
         self.fallbackLine = fallbackLine
-        self.label = label
+        self.makeLabel = label
         self.log = log
         self.references = references
+        var keys: [String] = []
+        var values: [any TOMLValueConvertible] = []
+        for (key, value) in table {
+            keys.append(key)
+            values.append(value)
+        }
+        self.keys = keys
+        self.values = values
     }
 
     var line: Int { section?.line ?? fallbackLine }
@@ -34,8 +49,13 @@ final class TableReader {
     }
 
     private func value(_ key: String) -> (any TOMLValueConvertible)? {
-        used.insert(key)
-        return table[key]
+        if !used.contains(key) { used.append(key) }
+        return lookup(key)
+    }
+
+    /// The value of `key`, without marking it read.
+    private func lookup(_ key: String) -> (any TOMLValueConvertible)? {
+        keys.firstIndex(of: key).map { values[$0] }
     }
 
     private func typeError(_ key: String, expected: String, found: any TOMLValueConvertible) {
@@ -141,11 +161,27 @@ final class TableReader {
             error(key, "'\(template.source)' must be an absolute path (start with '/' or a ${VARIABLE})")
             return nil
         }
-        if template.source.split(separator: "/").contains("..") {
+        if Self.hasParentComponent(template.source) {
             error(key, "'\(template.source)' must not contain '..'")
             return nil
         }
         return template
+    }
+
+    /// Whether a '/'-separated component of `path` is "..".
+    static func hasParentComponent(_ path: String) -> Bool {
+        let bytes = path.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/").contains("..") }
+        var run = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "/") {
+                if run == 2 { return true }
+                run = 0
+            } else {
+                run = byte == UInt8(ascii: ".") && run >= 0 ? run + 1 : -1
+            }
+        }
+        return run == 2
     }
 
     /// A user or group name, or a numeric id, possibly from a variable.
@@ -159,6 +195,19 @@ final class TableReader {
     }
 
     static func isPrincipalName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: a letter is A-Z or a-z and a number 0-9, as Character says.
+            guard !bytes.isEmpty, bytes.count <= 256, bytes.first != UInt8(ascii: "-") else { return false }
+            return bytes.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "$"):
+                    true
+                default: false
+                }
+            }
+        }
         guard !name.isEmpty, name.count <= 256, name.first != "-" else { return false }
         return name.allSatisfy { $0.isLetter || $0.isNumber || "._-$".contains($0) }
     }
@@ -369,7 +418,7 @@ final class TableReader {
     /// is an error, since it describes a path that is there.
     func absence(excluding describing: [String]) -> Bool {
         guard bool("absent") == true else { return false }
-        for key in describing where table.contains(key: key) {
+        for key in describing where lookup(key) != nil {
             error(key, "'\(key)' describes a path that exists and cannot be combined with absent = true")
         }
         return true
@@ -377,8 +426,8 @@ final class TableReader {
 
     /// Reports keys not in `allowed` (nor read), with the closest valid key suggested.
     func finish(allowed: [String]) {
-        let known = Set(allowed).union(used)
-        for (key, _) in table where !known.contains(key) {
+        for key in keys where !used.contains(key) && !allowed.contains(key) {
+            let known = Set(allowed).union(used)
             let hint = closest(to: key, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""
             error(key, "unknown key '\(key)'\(hint)")
         }

@@ -17,6 +17,10 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `${NAME}` references; the error says what is malformed.
     public static func parse(_ text: String) -> Result<Template, SyntaxError> {
+        // Most contract strings have no '$': they are one literal, read without a scan.
+        if !text.utf8.contains(UInt8(ascii: "$")) {
+            return .success(Template(segments: text.isEmpty ? [] : [.literal(text)], source: text))
+        }
         var segments: [Segment] = []
         var literal = ""
         var index = text.startIndex
