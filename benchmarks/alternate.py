@@ -1,66 +1,54 @@
 #!/usr/bin/env python3
-"""Times commands side by side, alternating them run by run (so a change in the machine's load
-touches all alike), and prints each one's median and its median ratio to the first (the peer). Peak memory is for
-/usr/bin/time -f %M: a spawned child's max RSS starts from this Python process's.
+"""Runs commands side by side, alternating: each round runs every command once, in an order
+rotated from round to round, so load that comes and goes (other builds on the machine) falls on
+all of them alike. Prints each command's median wall time and peak memory (max RSS, from
+wait4), and for each --ratio A B the median over the rounds of A's time divided by B's in the
+same round.
 
-    alternate.py [--runs N] [--warmup N] [--prepare CMD] LABEL=COMMAND LABEL=COMMAND ...
+  alternate.py --runs N [--warmup W] --command LABEL 'COMMAND' [--prepare LABEL 'COMMAND']...
+               [--ratio A B]...
 
-COMMAND is split like a shell line (no shell runs it); --prepare runs through sh before every
-run of every command and is not timed.
-"""
-import argparse
-import os
-import shlex
-import statistics
-import subprocess
-import sys
-import time
+A --prepare command runs (untimed) right before its command in every run, warm-ups included.
+Commands run through sh -c with standard output discarded; peak memory is /usr/bin/time's %M
+of the command (wait4's own figure would include the Python copy before the exec)."""
+import os, statistics, subprocess, sys, tempfile, time
 
+args = sys.argv[1:]
+runs, warmup, commands, prepares, ratios = 10, 1, [], {}, []
+while args:
+    flag = args.pop(0)
+    if flag == "--runs": runs = int(args.pop(0))
+    elif flag == "--warmup": warmup = int(args.pop(0))
+    elif flag == "--command": commands.append((args.pop(0), args.pop(0)))
+    elif flag == "--prepare": label = args.pop(0); prepares[label] = args.pop(0)
+    elif flag == "--ratio": ratios.append((args.pop(0), args.pop(0)))
+    else: sys.exit(f"alternate.py: unknown argument {flag}")
 
-def run(argv):
-    start = time.perf_counter_ns()
-    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=[
-        (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-        (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
-    _, status = os.waitpid(pid, 0)
-    elapsed = time.perf_counter_ns() - start
-    code = os.waitstatus_to_exitcode(status)
-    return elapsed / 1e6, code
+def run(label, command):
+    if label in prepares:
+        subprocess.run(["sh", "-c", prepares[label]], check=True, stdout=subprocess.DEVNULL)
+    with tempfile.NamedTemporaryFile("r") as peak:
+        start = time.perf_counter()
+        status = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name, "sh", "-c", "exec " + command],
+                                stdout=subprocess.DEVNULL).returncode
+        elapsed = time.perf_counter() - start
+        if status not in (0, 1):
+            sys.exit(f"alternate.py: {label} failed: {command}")
+        return elapsed, int(peak.read().split()[-1])
 
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--prepare")
-    parser.add_argument("commands", nargs="+")
-    options = parser.parse_args()
-    commands = []
-    for spec in options.commands:
-        label, _, line = spec.partition("=")
-        commands.append((label, shlex.split(line)))
-    times = {label: [] for label, _ in commands}
-    codes = {label: set() for label, _ in commands}
-    for round in range(options.warmup + options.runs):
-        # Alternate, and alternate which goes first.
-        order = commands if round % 2 == 0 else list(reversed(commands))
-        for label, argv in order:
-            if options.prepare:
-                subprocess.run(options.prepare, shell=True, check=True)
-            elapsed, code = run(argv)
-            if round >= options.warmup:
-                times[label].append(elapsed)
-                codes[label].add(code)
-    peer = commands[0][0]
-    base = statistics.median(times[peer])
-    for label, _ in commands:
-        median = statistics.median(times[label])
-        ratios = [a / b for a, b in zip(times[label], times[peer])]
-        print(f"{label:40s} median {median:9.1f} ms  ratio to {peer}: {statistics.median(ratios):5.2f}"
-              f"  (difference {median - base:+.1f} ms)"
-              f"  exit {','.join(map(str, sorted(codes[label])))}")
-    sys.stdout.flush()
-
-
-if __name__ == "__main__":
-    main()
+for _ in range(warmup):
+    for label, command in commands: run(label, command)
+times = {label: [] for label, _ in commands}
+memory = {label: [] for label, _ in commands}
+for round in range(runs):
+    order = commands[round % len(commands):] + commands[:round % len(commands)]
+    for label, command in order:
+        elapsed, rss = run(label, command)
+        times[label].append(elapsed)
+        memory[label].append(rss)
+for label, _ in commands:
+    print(f"{label:<28} median {statistics.median(times[label]) * 1000:8.0f} ms   "
+          f"max RSS {max(memory[label]) / 1024:6.1f} MiB   ({runs} runs)")
+for a, b in ratios:
+    ratio = statistics.median(x / y for x, y in zip(times[a], times[b]))
+    print(f"ratio {a} / {b}: {ratio:.2f} (median of {runs} alternating rounds)")

@@ -54,13 +54,13 @@ set +a
 "$binary" gate contracts/lx-annotate.toml --root "$lx" -- /bin/true && echo "gate: the lx-annotate sample holds"
 
 echo "--- start-up"
-python3 benchmarks/alternate.py --runs "$runs" \
+python3 benchmarks/start-timing.py --runs "$runs" \
     "/bin/true=/bin/true" "hostcontract --version=$binary --version"
 echo "--- check of a 40-check contract"
-python3 benchmarks/alternate.py --runs "$runs" \
+python3 benchmarks/start-timing.py --runs "$runs" \
     "C floor=$work/check-floor $small ${paths[*]}" \
     "hostcontract check=$binary check $work/small.toml --root $small"
 echo "--- gate on the lx-annotate sample"
-python3 benchmarks/alternate.py --runs "$runs" \
+python3 benchmarks/start-timing.py --runs "$runs" \
     "/bin/true=/bin/true" \
     "hostcontract gate -- /bin/true=$binary gate contracts/lx-annotate.toml --root $lx -- /bin/true"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Loading a contract of 10,000 [[directory]] entries (benchmarks/directories.py): `hostcontract
+# lint` against Python's tomllib parsing the same file and nothing more (a parse-only floor: no
+# tool lints contracts), release build, alternating runs. Target: lint under 100 ms.
+#   benchmarks/lint.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-20}
+. benchmarks/prepare.sh
+python3 benchmarks/directories.py "$work/directories.toml"
+"$binary" lint "$work/directories.toml"
+python3 benchmarks/alternate.py --runs "$runs" \
+    --command "hostcontract lint" "$binary lint $work/directories.toml" \
+    --command "python3 tomllib parse" "python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], \"rb\"))' $work/directories.toml" \
+    --ratio "hostcontract lint" "python3 tomllib parse"
+echo "target: hostcontract lint under 100 ms"
