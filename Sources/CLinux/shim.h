@@ -12,6 +12,17 @@ static const int hostcontract_AT_EMPTY_PATH = 0x1000;
 /// O_PATH, which Glibc only declares under _GNU_SOURCE.
 static const int hostcontract_O_PATH = 010000000;
 
+/// fchmodat2(2) through syscall(2) (Linux 6.6 and later, which take AT_EMPTY_PATH and so
+/// change the mode of an O_PATH descriptor itself); returns 0 or -1 with errno set (ENOSYS on
+/// an older kernel).
+static inline int hostcontract_fchmodat2(int dirfd, const char *path, unsigned int mode, int flags) {
+#ifdef SYS_fchmodat2
+    return (int)syscall(SYS_fchmodat2, dirfd, path, mode, flags);
+#else
+    return (int)syscall(452, dirfd, path, mode, flags);
+#endif
+}
+
 /// openat2(2) through syscall(2); returns the descriptor or -1 with errno set.
 static inline int hostcontract_openat2(int dirfd, const char *path, unsigned long long flags,
                                        unsigned long long mode, unsigned long long resolve) {

@@ -34,12 +34,31 @@ public final class PathHandle: @unchecked Sendable {
     }
 
     /// Sets the permission bits. Refuses what ``changeable()`` refuses. The corresponding C function is
-    /// chmod(2) on /proc/self/fd/N, which names this very inode.
+    /// fchmodat2(2) with AT_EMPTY_PATH on the descriptor, or, before Linux 6.6, chmod(2) on
+    /// /proc/self/fd/N, which names this very inode.
     public func changeMode(_ bits: UInt32) -> Result<Void, HostError> {
-        changeable().flatMap { _ in
-            valueOrErrno { system_chmod("/proc/self/fd/\(descriptor)", mode_t(bits & 0o7777)) }.map { _ in () }
+        changeable().flatMap { _ in setMode(bits) }
+    }
+
+    /// Sets the permission bits unless ``changeable()`` finds them already `bits`; refuses what
+    /// it refuses. The status read before the change is the one compared.
+    public func changeModeIfDifferent(_ bits: UInt32) -> Result<Void, HostError> {
+        changeable().flatMap { status in
+            UInt32(status.permissions.rawValue) == bits & 0o7777 ? .success(()) : setMode(bits)
         }
     }
+
+    private func setMode(_ bits: UInt32) -> Result<Void, HostError> {
+        let mode = mode_t(bits & 0o7777)
+        if Self.hasModeOnDescriptor {
+            return valueOrErrno { system_fchmodat2(descriptor, "", mode, hostcontract_AT_EMPTY_PATH) }.map { _ in () }
+        }
+        return valueOrErrno { system_chmod("/proc/self/fd/\(descriptor)", mode) }.map { _ in () }
+    }
+
+    /// Whether fchmodat2(2) exists (Linux 6.6 and later): asked once, on a descriptor of the
+    /// current directory with invalid flags, which fails with EINVAL only where it exists.
+    private static let hasModeOnDescriptor: Bool = system_fchmodat2(AT_FDCWD, ".", 0, -1) != 0 && system_errno == EINVAL
 
     /// The status read again right before a change, refusing what no change may touch: a
     /// symbolic link (a chmod through /proc/self/fd/N would follow it) and a non-directory with
