@@ -133,6 +133,7 @@ public struct Evaluation {
 
 /// A path with repeated and trailing slashes and `.` components removed ("/a//b/./" -> "/a/b").
 public func normalise(_ path: String) -> String {
+    if isNormalised(path) { return path }
     // On bytes (`/` and `.` are ASCII): every check and cross-check normalises paths.
     let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
     let bytes = path.utf8
@@ -156,6 +157,28 @@ public func normalise(_ path: String) -> String {
     }
     if result.isEmpty { return absolute ? "/" : "." }
     return String(decoding: result, as: UTF8.self)
+}
+
+/// Whether `normalise(path)` is `path` itself: "/", or components that are neither empty
+/// (no "//", no trailing '/') nor "." nor "..", after at most one leading '/'.
+func isNormalised(_ path: String) -> Bool {
+    let bytes = path.utf8
+    guard !bytes.isEmpty else { return false }
+    if bytes.count == 1 && bytes.first == UInt8(ascii: "/") { return true }
+    var length = 0, dots = 0
+    var first = true
+    for byte in bytes {
+        if byte == UInt8(ascii: "/") {
+            if !(first && length == 0) && (length == 0 || dots == length && dots <= 2) { return false }
+            first = false
+            length = 0
+            dots = 0
+        } else {
+            length += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+    }
+    return length > 0 && !(dots == length && dots <= 2)
 }
 
 /// Whether `path` is `base` or lies below it (both normalised, compared by component).

@@ -65,10 +65,8 @@ public final class Applier {
     /// The open directory at `path`, reached without following links; nil after recording why not.
     private func directory(_ path: String, for target: ProvisionTarget, creatable: Set<String>) -> PathHandle? {
         if let open = directories[path] { return open }
-        let components = path.split(separator: "/")
-        let parentPath = components.count <= 1 ? "/" : "/" + components.dropLast().joined(separator: "/")
+        guard let (parentPath, name) = Self.parentAndName(path) else { return nil }
         guard let parent = directory(parentPath, for: target, creatable: creatable) else { return nil }
-        let name = String(components.last!)
         switch parent.child(name) {
         case .success(let handle):
             guard case .success(let status) = handle.status() else {
@@ -106,9 +104,7 @@ public final class Applier {
     }
 
     private func apply(_ target: ProvisionTarget, creatable: Set<String>) {
-        let components = target.path.split(separator: "/")
-        guard let name = components.last.map(String.init) else { return }
-        let parentPath = components.count <= 1 ? "/" : "/" + components.dropLast().joined(separator: "/")
+        guard let (parentPath, name) = Self.parentAndName(target.path) else { return }
         if target.isImplicitParent {
             _ = directory(target.path, for: target, creatable: creatable)
             return
@@ -166,6 +162,16 @@ public final class Applier {
         bringInLine(handle, target, status, created: created)
     }
 
+    /// The parent directory and last component of a normalised absolute path ("/a/b" gives
+    /// "/a" and "b", "/a" gives "/" and "a"); nil for "/".
+    static func parentAndName(_ path: String) -> (parent: String, name: String)? {
+        guard let slash = path.lastIndex(of: "/") else { return ("/", path) }
+        let name = String(path[path.index(after: slash)...])
+        guard !name.isEmpty else { return nil }
+        let parent = String(path[..<slash])
+        return (parent.isEmpty ? "/" : parent, name)
+    }
+
     /// Owner, group, mode, then ACL, each read back from the descriptor first. Before a chown
     /// the mode is narrowed to the bits old and new share, so no one gains access in between;
     /// the final mode comes after the chown (which can clear setgid).
@@ -188,10 +194,7 @@ public final class Applier {
         }
         if let mode = target.mode, mode.rawValue != current {
             // The narrowing before a chown may already have reached the final mode.
-            var result: Result<Void, HostError> = .success(())
-            if case .success(let now) = handle.status(), UInt32(now.permissions.rawValue) != mode.rawValue {
-                result = handle.changeMode(mode.rawValue)
-            }
+            let result = handle.changeModeIfDifferent(mode.rawValue)
             if !created || result.isFailure {
                 record(target, .chmod, before: FileMode(rawValue: current).description, after: mode.description, result, "changed mode")
             }

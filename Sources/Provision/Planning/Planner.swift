@@ -125,13 +125,16 @@ public struct Planner {
                 }
             }
         }
-        targets.sort { Self.precedes($0.path, $1.path) }
+        // Each path split once, not once per comparison.
+        targets = targets.map { ($0, $0.path.split(separator: "/")) }
+            .sorted { Self.precedes($0.1, $1.1) }.map(\.0)
 
         // What each target needs, judged from the host as it is now.
         var actions = conflicts
         var blocked = Set(conflicts.map(\.path))
         var creating = Set<String>()
         var kept: [ProvisionTarget] = []
+        var directories = Set<String>()
         let (refusals, notes) = encryptedVolumes(targets)
         for target in targets {
             if let (path, line) = absent.first(where: { isInside(target.path, $0.path) }) {
@@ -147,7 +150,7 @@ public struct Planner {
                 blocked.insert(target.path)
                 continue
             }
-            if let reason = obstacle(for: target, creating: creating, blocked: blocked) {
+            if let reason = obstacle(for: target, creating: creating, blocked: blocked, directories: &directories) {
                 actions.append(.conflict(target.path, reason, line: target.line))
                 blocked.insert(target.path)
                 continue
@@ -167,20 +170,27 @@ public struct Planner {
 
     /// Parents before children, then by name.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        let pa = a.split(separator: "/"), pb = b.split(separator: "/")
+        precedes(a.split(separator: "/"), b.split(separator: "/"))
+    }
+
+    static func precedes(_ pa: [Substring], _ pb: [Substring]) -> Bool {
         for (x, y) in zip(pa, pb) where x != y { return x < y }
         return pa.count < pb.count
     }
 
     /// Why a target cannot be reached without following a link, if it cannot.
-    func obstacle(for target: ProvisionTarget, creating: Set<String>, blocked: Set<String>) -> String? {
+    /// `directories` holds the parents already found to be directories on the host, each
+    /// inspected once per plan rather than once per target below it.
+    func obstacle(for target: ProvisionTarget, creating: Set<String>, blocked: Set<String>, directories: inout Set<String>) -> String? {
         var prefix = ""
         for component in target.path.split(separator: "/").dropLast() {
             prefix += "/" + component
             if blocked.contains(prefix) { return "its parent \(prefix) is in conflict; left untouched" }
-            if creating.contains(prefix) { continue }
+            if creating.contains(prefix) || directories.contains(prefix) { continue }
             switch host.inspect(prefix, followFinal: false) {
-            case .present(let facts) where facts.kind == .directory: continue
+            case .present(let facts) where facts.kind == .directory:
+                directories.insert(prefix)
+                continue
             case .present(let facts) where facts.kind == .symbolicLink:
                 return "its parent \(prefix) is a symbolic link; provisioning never follows symbolic links: declare the real path, or replace the link with a directory"
             case .present(let facts):
@@ -196,7 +206,7 @@ public struct Planner {
 
     /// The changes that bring one reachable target in line (or the conflict that prevents it).
     func changes(for target: ProvisionTarget, creating: Set<String>) -> [ProvisionAction] {
-        let parentCreated = creating.contains(String(target.path.split(separator: "/").dropLast().joined(separator: "/")).withLeadingSlash)
+        let parentCreated = creating.contains(Applier.parentAndName(target.path)?.parent ?? "/")
         let state: PathState = parentCreated ? .missing : host.inspect(target.path, followFinal: false)
         let line = target.line
         switch (state, target.kind) {
