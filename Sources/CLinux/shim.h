@@ -29,3 +29,12 @@ static inline int hostcontract_openat2(int dirfd, const char *path, unsigned lon
     struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
+
+/// The number of CPUs this thread may run on (sched_getaffinity(2), CPU_COUNT); 0 on error.
+static inline int hostcontract_available_cpus(void) {
+    unsigned long mask[1024 / (8 * sizeof(unsigned long))] = {0};
+    if (syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask) < 0) return 0;
+    int count = 0;
+    for (unsigned i = 0; i < sizeof(mask) / sizeof(mask[0]); i++) count += __builtin_popcountl(mask[i]);
+    return count;
+}

@@ -531,3 +531,114 @@ internal func system_sd_booted() -> CInt {
     guard case .success = system_systemd_open() else { return 0 }
     return ondemand_sd_booted()
 }
+
+// The tree walk's calls take a name as readdir(3) hands it (a pointer into the dirent), so no
+// entry is copied or allocated on the way.
+
+/// fstatat(2) of a name in a directory entry.
+@inline(__always)
+internal func system_fstatat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ buffer: inout stat, _ flags: CInt) -> CInt {
+    fstatat(dirfd, name, &buffer, flags)
+}
+
+/// openat(2) of a name in a directory entry.
+@inline(__always)
+internal func system_openat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
+    openat(dirfd, name, flags)
+}
+
+/// The address of a readdir(3) entry's NUL-terminated name, valid until the next readdir.
+@inline(__always)
+internal func system_dirent_name_pointer(_ entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(entry).advanced(by: MemoryLayout<dirent>.offset(of: \.d_name)!).assumingMemoryBound(to: CChar.self)
+}
+
+/// fchmod(2).
+internal func system_fchmod(_ fd: CInt, _ mode: mode_t) -> CInt {
+    fchmod(fd, mode)
+}
+
+/// fchmodat2(2) with AT_EMPTY_PATH: the mode of the file open at `fd` itself, an O_PATH
+/// descriptor included; where the kernel lacks the call (ENOSYS), chmod(2) of /proc/self/fd/N,
+/// which names the same inode (as systemd-tmpfiles does).
+internal func system_fchmod_empty_path(_ fd: CInt, _ mode: mode_t) -> CInt {
+    let result = hostcontract_fchmodat2(fd, "", UInt32(mode), hostcontract_AT_EMPTY_PATH)
+    if result == 0 || errno != ENOSYS { return result }
+    return chmod("/proc/self/fd/\(fd)", mode)
+}
+
+/// fchownat(2) with AT_EMPTY_PATH: the owner of the file open at `fd` itself (a symbolic link
+/// opened with O_PATH|O_NOFOLLOW is changed as a link).
+internal func system_fchown_empty_path(_ fd: CInt, _ uid: uid_t, _ gid: gid_t) -> CInt {
+    fchownat(fd, "", uid, gid, hostcontract_AT_EMPTY_PATH)
+}
+
+/// sched_getaffinity(2): the CPUs this process may run on; nil when it cannot say.
+internal func system_available_cpus() -> Int? {
+    let count = hostcontract_available_cpus()
+    return count > 0 ? Int(count) : nil
+}
+
+/// getenv(3).
+internal func system_getenv(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+/// pthread_create(3) of a thread running `body` once; nil (with the errno) when none can be made.
+internal func system_pthread_create(_ body: @escaping @Sendable () -> Void) -> Result<pthread_t, HostError> {
+    final class Box: @unchecked Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    let box = Unmanaged.passRetained(Box(body)).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(&thread, nil, { argument in
+        let box = Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue()
+        box.body()
+        return nil
+    }, box)
+    if result != 0 {
+        Unmanaged<Box>.fromOpaque(box).release()
+        return .failure(HostError(errno: result))
+    }
+    return .success(thread)
+}
+
+/// pthread_join(3).
+internal func system_pthread_join(_ thread: pthread_t) {
+    _ = pthread_join(thread, nil)
+}
+
+/// A mutex and a condition variable (pthread_mutex_t, pthread_cond_t), allocated once and
+/// never moved, as pthreads require.
+internal final class SystemMonitor: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        condition.deallocate()
+    }
+
+    /// pthread_mutex_lock(3) and pthread_mutex_unlock(3) around `body`.
+    @inline(__always)
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
+    }
+
+    /// pthread_cond_wait(3); only with the lock held.
+    func wait() { pthread_cond_wait(condition, mutex) }
+    /// pthread_cond_signal(3).
+    func signal() { pthread_cond_signal(condition) }
+    /// pthread_cond_broadcast(3).
+    func broadcast() { pthread_cond_broadcast(condition) }
+}

@@ -25,6 +25,9 @@ public protocol FileObserver: AnyObject {
     func glob(_ pattern: String) -> [String]
     /// Visits every entry below `path` without following symbolic links.
     func walk(_ path: String, visit: (TreeItem) -> Void) -> ObservationError?
+    /// Judges every entry of the tree at `path` (the top included) against `limits`, without
+    /// following symbolic links: counts per rule and the entries with the smallest paths.
+    func audit(tree path: String, limits: TreeLimits) -> Result<TreeTally, ObservationError>
     /// The path as an operator types it on this machine (prefixed with `--root`).
     func operatorPath(_ path: String) -> String
     /// The `--root` directory, or nil for the host itself.
@@ -34,6 +37,22 @@ public protocol FileObserver: AnyObject {
 extension FileObserver {
     /// A host that reads every text whole answers as ``text(of:)`` does.
     public func text(of path: String, limit: Int) -> Result<String, ObservationError> { text(of: path) }
+
+    /// A host that only walks (a test host) is audited entry by entry over ``walk(_:visit:)``.
+    public func audit(tree path: String, limits: TreeLimits) -> Result<TreeTally, ObservationError> {
+        var tally = TreeTally()
+        let error = walk(path) { item in
+            tally.entries += 1
+            switch item.facts {
+            case .failure(let error):
+                tally.unreadable.add(item.path, 0, reason: error.description)
+            case .success(let facts):
+                tally.judge(item.path, facts, limits)
+            }
+        }
+        if let error { return .failure(error) }
+        return .success(tally)
+    }
 }
 
 /// Users and groups, from the root's account database.

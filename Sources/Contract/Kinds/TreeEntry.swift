@@ -27,24 +27,9 @@ extension TreeEntry {
     }
 }
 
-/// A streaming audit of everything below a path. Only counts and a few examples are kept,
-/// never the tree.
+/// An audit of everything below a path, judged by the host (in parallel on a live one). Only
+/// counts and a few examples are kept, never the tree.
 extension Evaluation {
-    /// Violations of one tree rule: how many, and the first few for the message.
-    struct Tally {
-        var count = 0
-        var examples: [String] = []
-
-        mutating func add(_ example: String) {
-            count += 1
-            if examples.count < 5 { examples.append(example) }
-        }
-
-        func summary(_ total: Int) -> String {
-            examples.joined(separator: ", ") + (count > examples.count ? ", and \(count - examples.count) more" : "")
-        }
-    }
-
     func evaluate(_ entry: TreeEntry) -> [CheckResult] {
         var (path, recorder) = start(entry.context, path: entry.path)
         let state = recorder.skipReason == nil ? inspect(path) : .missing
@@ -73,43 +58,31 @@ extension Evaluation {
         let owner = expected(entry.owner, isGroup: false, check: "owner")
         let group = expected(entry.group, isGroup: true, check: "group")
 
-        var total = 0
-        var owners = Tally(), groups = Tally(), directoryModes = Tally(), fileModes = Tally(), unreadable = Tally()
-        let walkError = host.walk(path) { item in
-            total += 1
-            switch item.facts {
-            case .failure(let error):
-                unreadable.add("\(item.path) (\(error))")
-            case .success(let facts):
-                if let owner, facts.userID != owner.id { owners.add("\(item.path) (\(userName(facts.userID)))") }
-                if let group, facts.groupID != group.id { groups.add("\(item.path) (\(groupName(facts.groupID)))") }
-                if facts.kind == .directory {
-                    if let limit = entry.maxDirectoryMode, facts.mode.excess(over: limit).rawValue != 0 {
-                        directoryModes.add("\(item.path) (\(facts.mode))")
-                    }
-                } else if facts.kind != .symbolicLink, let limit = entry.maxFileMode,
-                    facts.mode.excess(over: limit).rawValue != 0
-                {
-                    fileModes.add("\(item.path) (\(facts.mode))")
-                }
-            }
-        }
+        let limits = TreeLimits(
+            userID: owner?.id, groupID: group?.id, maxDirectoryMode: entry.maxDirectoryMode, maxFileMode: entry.maxFileMode)
+        let audit = host.audit(tree: path, limits: limits)
+        let tally = (try? audit.get()) ?? TreeTally()
+        let total = tally.entries
         let target = host.operatorPath(path)
-        if let walkError {
+        if case .failure(let walkError) = audit {
             recorder.cannotEvaluate("readable", "\(path) cannot be walked: \(walkError)", actual: walkError.description)
         } else {
+            let unreadable = tally.unreadable
             recorder.verify(
                 "readable", unreadable.count == 0,
-                pass: "all \(total) entries read", fail: "\(unreadable.count) entries cannot be read: \(unreadable.summary(total))",
+                pass: "all \(total) entries read",
+                fail: "\(unreadable.count) entries cannot be read: \(unreadable.summary { "\($0.path) (\($0.reason ?? ""))" })",
                 expected: "every entry readable", actual: "\(unreadable.count) unreadable", otherwise: .error)
         }
-        func report(_ check: String, _ tally: Tally, what: String, requirement: String, fix: String) {
+        func report(_ check: String, _ rule: TreeTally.Rule, what: String, requirement: String, fix: String,
+                    describe: (UInt32) -> String) {
             recorder.verify(
-                check, key: check, tally.count == 0,
+                check, key: check, rule.count == 0,
                 pass: "all \(total) entries \(requirement)",
-                fail: "\(tally.count) of \(total) entries are not \(requirement): \(tally.summary(total))",
-                expected: what, actual: "\(tally.count) \(tally.count == 1 ? "entry" : "entries") beyond", fix: fix)
+                fail: "\(rule.count) of \(total) entries are not \(requirement): \(rule.summary { "\($0.path) (\(describe($0.value)))" })",
+                expected: what, actual: "\(rule.count) \(rule.count == 1 ? "entry" : "entries") beyond", fix: fix)
         }
+        let mode = { (value: UInt32) in FileMode(rawValue: value).description }
         // find's -user and -group look a name up on this machine: under --root the ids test the image's.
         func reassign(_ account: Account, isGroup: Bool) -> String {
             let test = host.rootDirectory == nil ? (isGroup ? "-group" : "-user") : (isGroup ? "-gid" : "-uid")
@@ -117,20 +90,24 @@ extension Evaluation {
             return ShellWords.sequence([command], names: idNames(account))
         }
         if let owner {
-            report("owner", owners, what: owner.name, requirement: "owned by \(owner.name)", fix: reassign(owner, isGroup: false))
+            report("owner", tally.owner, what: owner.name, requirement: "owned by \(owner.name)", fix: reassign(owner, isGroup: false),
+                   describe: userName)
         }
         if let group {
-            report("group", groups, what: group.name, requirement: "in group \(group.name)", fix: reassign(group, isGroup: true))
+            report("group", tally.group, what: group.name, requirement: "in group \(group.name)", fix: reassign(group, isGroup: true),
+                   describe: groupName)
         }
         if let limit = entry.maxDirectoryMode {
             let excess = FileMode(rawValue: ~limit.rawValue)
-            report("max_dir_mode", directoryModes, what: "at most \(limit)", requirement: "directories within \(limit)",
-                   fix: "find \(ShellWords.quote(target)) -type d -perm /\(excess) -exec chmod \(excess.symbolicRemoval) {} +")
+            report("max_dir_mode", tally.directoryMode, what: "at most \(limit)", requirement: "directories within \(limit)",
+                   fix: "find \(ShellWords.quote(target)) -type d -perm /\(excess) -exec chmod \(excess.symbolicRemoval) {} +",
+                   describe: mode)
         }
         if let limit = entry.maxFileMode {
             let excess = FileMode(rawValue: ~limit.rawValue)
-            report("max_file_mode", fileModes, what: "at most \(limit)", requirement: "files within \(limit)",
-                   fix: "find \(ShellWords.quote(target)) ! -type d ! -type l -perm /\(excess) -exec chmod \(excess.symbolicRemoval) {} +")
+            report("max_file_mode", tally.fileMode, what: "at most \(limit)", requirement: "files within \(limit)",
+                   fix: "find \(ShellWords.quote(target)) ! -type d ! -type l -perm /\(excess) -exec chmod \(excess.symbolicRemoval) {} +",
+                   describe: mode)
         }
         return recorder.results
     }

@@ -196,6 +196,42 @@ public final class LiveHost: ObservedHost {
         return nil
     }
 
+    /// Judged in the host module's threads (``ParallelTreeWalk``), HOSTCONTRACT_THREADS or one
+    /// per CPU.
+    public func audit(tree path: String, limits: TreeLimits) -> Result<TreeTally, ObservationError> {
+        root.survey(path, criteria: Self.criteria(limits))
+            .map(Self.tally)
+            .mapError { ObservationError($0) }
+    }
+
+    static func criteria(_ limits: TreeLimits) -> TreeCriteria {
+        TreeCriteria(
+            userID: limits.userID, groupID: limits.groupID, maxDirectoryMode: limits.maxDirectoryMode?.rawValue,
+            maxFileMode: limits.maxFileMode?.rawValue, setsApartHardLinks: limits.setsApartHardLinks)
+    }
+
+    /// The host's survey in the contract's words: paths printable, errnos in words.
+    static func tally(_ survey: TreeSurvey) -> TreeTally {
+        func rule(_ tally: TreeSurvey.Tally, errors: Bool = false) -> TreeTally.Rule {
+            TreeTally.Rule(count: tally.count, examples: tally.examples.map { example in
+                TreeTally.Example(
+                    path: FileName.printable(example.path), value: example.value,
+                    reason: errors ? HostError(errno: CInt(bitPattern: example.value)).description : nil)
+            })
+        }
+        var tally = TreeTally()
+        tally.entries = survey.entries
+        tally.owner = rule(survey.owner)
+        tally.group = rule(survey.group)
+        tally.directoryMode = rule(survey.directoryMode)
+        tally.fileMode = rule(survey.fileMode)
+        tally.hardLinked = rule(survey.hardLinked)
+        tally.unreadable = rule(survey.unreadable, errors: true)
+        tally.moved = rule(survey.moved)
+        tally.failed = rule(survey.failed, errors: true)
+        return tally
+    }
+
     public func user(named name: String) -> Account? { accounts.user(named: name).map(Self.account) }
     public func user(id: UInt32) -> Account? { accounts.user(id: id).map(Self.account) }
     public func group(named name: String) -> Account? { accounts.group(named: name).map(Self.account) }
