@@ -1,37 +1,43 @@
 #!/usr/bin/env bash
-# How fast `[[tree]]` audits a large tree: ENTRIES files in 1,000 directories under a fixture
-# root, `check --only tree` (owner, group, max modes, every entry stat'ed without following
-# links), release build, median of several runs (hyperfine).
+# How fast `[[tree]]` audits a large tree, warm cache: 1,000 directories of ENTRIES/1,000 files
+# under one top (1,001,001 entries by default), `check --only tree` (owner, group, max modes,
+# every entry stat'ed without following links) with 1 thread, 2 threads and one per CPU
+# (HOSTCONTRACT_THREADS), against the floor, a 2-thread C walker doing the same system calls and
+# judgments (benchmarks/tree-walker.c: readdir + fstatat, counting violations), and GNU find
+# with the same predicates. Alternating runs, median ratios (benchmarks/alternate.py); peak
+# memory, and peak memory over a tree a tenth the size (flat: it holds no tree).
 #   benchmarks/tree.sh [ENTRIES] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-entries=${1:-100000}
+entries=${1:-1000000}
 runs=${2:-10}
 . benchmarks/prepare.sh
-root=$work/root
-mkdir -p "$root"
-chmod 0755 "$root"
-mkdir -p "$root/etc" "$root/srv/store"
-printf 'root:x:0:0::/root:/bin/sh\nsvc:x:990:990::/:/bin/false\n' > "$root/etc/passwd"
-printf 'root:x:0:\nsvc:x:990:\n' > "$root/etc/group"
-python3 - "$root/srv/store" "$entries" <<'PY'
+cc -O2 -pthread -o "$work/tree-walker" benchmarks/tree-walker.c
+
+# tree ROOT FILES: a fixture root with ENTRIES files in 1,000 directories under /srv/store.
+tree() {
+    local root=$1
+    mkdir -p "$root/etc" "$root/srv/store"
+    chmod 0755 "$root"
+    printf 'root:x:0:0::/root:/bin/sh\nsvc:x:990:990::/:/bin/false\n' > "$root/etc/passwd"
+    printf 'root:x:0:\nsvc:x:990:\n' > "$root/etc/group"
+    python3 - "$root/srv/store" "$2" <<'PY'
 import os, sys
 base, total = sys.argv[1], int(sys.argv[2])
 os.umask(0o027)
 per = max(1, total // 1000)
-made = 0
 for d in range(1000):
     directory = os.path.join(base, f"case-{d:04d}")
     os.mkdir(directory, 0o750)
     for f in range(per):
-        with open(os.path.join(directory, f"frame-{f:05d}.dcm"), "wb") as handle:
-            handle.write(b"x")
-        made += 1
-print(f"{made} files in 1000 directories")
+        fd = os.open(os.path.join(directory, f"frame-{f:05d}.dcm"), os.O_WRONLY | os.O_CREAT, 0o640)
+        os.write(fd, b"x")
+        os.close(fd)
+print(f"{1 + 1000 + per * 1000} entries: 1000 directories of {per} files")
 PY
-chown -R 990:990 "$root/srv/store"
-chmod 0750 "$root/srv/store"
-cat > "$root/tree.toml" <<'TOML'
+    chown -R 990:990 "$root/srv/store"
+    chmod 0750 "$root/srv/store"
+    cat > "$root/tree.toml" <<'TOML'
 contract = "tree-benchmark"
 schema = 1
 [[tree]]
@@ -41,13 +47,31 @@ group = "svc"
 max_dir_mode = "0750"
 max_file_mode = "0640"
 TOML
-"$binary" check "$root/tree.toml" --root "$root" --only tree | tail -1
-# Baseline: find(1) stat'ing every entry and printing owner, group and mode, judging nothing.
-hyperfine --runs "$runs" --warmup 2 --export-json "$root/tree.json" -N \
-    "$binary check $root/tree.toml --root $root --only tree" \
-    "find $root/srv/store -printf '%U %G %m\\n'"
-python3 - "$root/tree.json" "$entries" <<'PY'
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"median {r['median'] * 1000:6.0f} ms  {r['command'].split(' ')[0].split('/')[-1]} ({sys.argv[2]} files)")
-PY
+}
+root=$work/root
+tree "$root" "$entries"
+store=$root/srv/store
+check="$binary check $root/tree.toml --root $root --only tree"
+find_same="find $store ( ! -uid 990 -o ! -gid 990 -o ( -type d -perm /7027 ) -o ( ! -type d ! -type l -perm /7137 ) ) -print"
+$check | tail -1
+"$work/tree-walker" 2 "$store" 990 990 0750 0640
+echo "find: $($find_same | wc -l) violations"
+all=$(nproc)
+python3 benchmarks/alternate.py --runs "$runs" --warmup 1 \
+    --command "hostcontract, 1 thread" "HOSTCONTRACT_THREADS=1 $check" \
+    --command "hostcontract, 2 threads" "HOSTCONTRACT_THREADS=2 $check" \
+    --command "hostcontract, $all threads (all)" "$check" \
+    --command "C walker, 2 threads" "$work/tree-walker 2 $store 990 990 0750 0640" \
+    --command "GNU find" "$find_same" \
+    --ratio "hostcontract, 2 threads" "C walker, 2 threads" \
+    --ratio "hostcontract, $all threads (all)" "C walker, 2 threads" \
+    --ratio "GNU find" "hostcontract, $all threads (all)" \
+    --ratio "hostcontract, 1 thread" "hostcontract, 2 threads"
+# Flat memory: the same audit over a tree a tenth the size.
+small=$work/small
+tree "$small" $((entries / 10)) >/dev/null
+for r in "$small" "$root"; do
+    n=$(find "$r/srv/store" | wc -l)
+    /usr/bin/time -f "max RSS %M KiB: hostcontract, all threads, $n entries" \
+        "$binary" check "$r/tree.toml" --root "$r" --only tree >/dev/null || true
+done
