@@ -52,10 +52,10 @@ root=$work/root
 tree "$root" "$entries"
 store=$root/srv/store
 check="$binary check $root/tree.toml --root $root --only tree"
-find_same="find $store ( ! -uid 990 -o ! -gid 990 -o ( -type d -perm /7027 ) -o ( ! -type d ! -type l -perm /7137 ) ) -print"
+find_same="find $store '(' ! -uid 990 -o ! -gid 990 -o '(' -type d -perm /7027 ')' -o '(' ! -type d ! -type l -perm /7137 ')' ')' -print"
 $check | tail -1
 "$work/tree-walker" 2 "$store" 990 990 0750 0640
-echo "find: $($find_same | wc -l) violations"
+echo "find: $(sh -c "$find_same" | wc -l) entries with a violation"
 all=$(nproc)
 python3 benchmarks/alternate.py --runs "$runs" --warmup 1 \
     --command "hostcontract, 1 thread" "HOSTCONTRACT_THREADS=1 $check" \
