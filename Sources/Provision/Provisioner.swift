@@ -14,7 +14,7 @@ public struct Provisioner {
     }
 
     /// The plan, from the host as it is now.
-    public func plan() throws(InspectionError) -> (plan: Planner.Plan, root: RootDirectory) {
+    public func plan() throws(InspectionError) -> (plan: Planner.Plan, root: RootDirectory, planner: Planner) {
         let (environment, _) = try Inspector(contract: contract, root: root, environmentFile: environmentFile).environment()
         let rootDirectory: RootDirectory
         do {
@@ -23,14 +23,29 @@ public struct Provisioner {
             throw InspectionError.rootUnavailable(root, error.description)
         }
         let planner = Planner(contract: contract, environment: environment, host: LiveHost(root: rootDirectory))
-        return (planner.plan(), rootDirectory)
+        return (planner.plan(), rootDirectory, planner)
     }
 
     /// Plans, and applies unless `dryRun`.
     public func run(dryRun: Bool) throws(InspectionError) -> ProvisionOutcome {
-        let (plan, rootDirectory) = try plan()
-        let actions = dryRun ? plan.actions : Applier(root: rootDirectory).apply(plan)
-        return ProvisionOutcome(
+        let (plan, rootDirectory, planner) = try plan()
+        var actions = plan.actions
+        var treeEntries = 0
+        if dryRun {
+            // A tree's plan is an audit of it: counts and first examples, never its entries.
+            for tree in plan.trees {
+                let (changes, entries) = planner.treeActions(tree)
+                actions += changes
+                treeEntries += entries
+            }
+        } else {
+            let applier = Applier(root: rootDirectory)
+            actions = applier.apply(plan)
+            treeEntries = applier.treeEntries
+        }
+        var outcome = ProvisionOutcome(
             contract: contract.name, root: root, dryRun: dryRun, actions: actions, paths: plan.targets.count, notes: plan.notes)
+        outcome.treeEntries = treeEntries
+        return outcome
     }
 }

@@ -12,6 +12,8 @@ public final class Applier {
     /// Directories opened (or made) so far in this run, by path: reused, never reopened by name.
     private var directories: [String: PathHandle] = [:]
     private var actions: [ProvisionAction] = []
+    /// Entries of `[[tree]]`s walked in the last ``apply(_:)``.
+    public private(set) var treeEntries = 0
     /// Called with the path of each directory between its mkdirat(2) and its opening; tests
     /// swap the new directory for a link there, to widen the race window. Never set in a run.
     let afterCreate: ((String) -> Void)?
@@ -43,7 +45,26 @@ public final class Applier {
         for target in plan.targets {
             apply(target, creatable: creatable)
         }
+        for tree in plan.trees {
+            apply(tree)
+        }
         return actions
+    }
+
+    /// Brings a tree in line in parallel on descriptors (``PathHandle/repairTree(criteria:threads:)``),
+    /// its top reached from the root without following a link.
+    private func apply(_ tree: TreeTarget) {
+        let asDirectory = ProvisionTarget(path: tree.path, kind: .directory(create: false), acl: [], line: tree.line)
+        guard let top = directory(tree.path, for: asDirectory, creatable: []) else { return }
+        switch top.repairTree(criteria: LiveHost.criteria(tree.limits)) {
+        case .failure(let error):
+            conflict(asDirectory, "cannot be walked: \(error)")
+        case .success(let survey):
+            treeEntries += survey.entries
+            actions += tree.actions(LiveHost.tally(survey), status: .done) { id, isGroup in
+                (isGroup ? names.group(id: id)?.name : names.user(id: id)?.name) ?? String(id)
+            }
+        }
     }
 
     private func record(_ target: ProvisionTarget, _ kind: ProvisionAction.Kind, before: String?, after: String?,

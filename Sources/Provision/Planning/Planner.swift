@@ -25,6 +25,8 @@ public struct Planner {
         /// What the host could not judge and provisioning went ahead without (an `[[encrypted]]`
         /// path under `--root` that is not a mount point).
         public var notes: [String] = []
+        /// The `[[tree]]`s to bring in line, after every target.
+        public var trees: [TreeTarget] = []
         /// Conflicting paths: their targets are left out of `targets`.
         public var conflicts: [ProvisionAction] { actions.filter { $0.status == .conflict } }
     }
@@ -165,7 +167,61 @@ public struct Planner {
             actions += expected
             kept.append(target)
         }
-        return Plan(targets: kept, actions: actions, notes: notes)
+        var trees: [TreeTarget] = []
+        for entry in contract.trees {
+            let mark = conflicts.count
+            let path = resolve(entry.path, entry.context)
+            let (owner, ownerOK) = path.map { account(entry.owner, isGroup: false, path: $0, line: entry.context.line) } ?? (nil, false)
+            let (group, groupOK) = path.map { account(entry.group, isGroup: true, path: $0, line: entry.context.line) } ?? (nil, false)
+            actions += conflicts[mark...]
+            guard let path, ownerOK, groupOK else { continue }
+            let tree = TreeTarget(path: path, owner: owner, group: group, maxDirectoryMode: entry.maxDirectoryMode,
+                                  maxFileMode: entry.maxFileMode, line: entry.context.line)
+            let asDirectory = ProvisionTarget(path: path, kind: .directory(create: false), acl: [], line: entry.context.line)
+            if let (absentPath, line) = absent.first(where: { isInside(path, $0.path) }) {
+                actions.append(.conflict(path, "lies at or below \(absentPath), which the contract says must not exist (absent = true at line \(line)); left untouched", line: tree.line))
+                continue
+            }
+            if let reason = obstacle(for: asDirectory, creating: creating, blocked: blocked) {
+                actions.append(.conflict(path, reason, line: tree.line))
+                continue
+            }
+            if !creating.contains(path) {
+                switch host.inspect(path, followFinal: false) {
+                case .present(let facts) where facts.kind == .directory: break
+                case .present(let facts) where facts.kind == .symbolicLink:
+                    actions.append(.conflict(path, "is a symbolic link; provisioning never follows symbolic links: declare the real path (left untouched)", line: tree.line))
+                    continue
+                case .present(let facts):
+                    actions.append(.conflict(path, "is a \(facts.kind.rawValue) where the top of a tree, a directory, is expected (left untouched)", line: tree.line))
+                    continue
+                case .missing, .danglingLink:
+                    actions.append(.conflict(path, "does not exist; a tree is not created (declare it as a [[directory]] too)", line: tree.line))
+                    continue
+                case .unreadable(let reason):
+                    actions.append(.conflict(path, "cannot be inspected: \(reason)", line: tree.line))
+                    continue
+                }
+            }
+            trees.append(tree)
+        }
+        return Plan(targets: kept, actions: actions, notes: notes, trees: trees)
+    }
+
+    /// What bringing `tree` in line would change, from an audit of the host as it is now:
+    /// counts per kind of change and the first examples (a dry run prints them).
+    public func treeActions(_ tree: TreeTarget) -> (actions: [ProvisionAction], entries: Int) {
+        switch host.audit(tree: tree.path, limits: tree.limits) {
+        case .failure(let error) where error.isNotFound:
+            return ([], 0)  // made by this run: nothing below it yet
+        case .failure(let error):
+            return ([.conflict(tree.path, "cannot be walked: \(error)", line: tree.line)], 0)
+        case .success(let tally):
+            let actions = tree.actions(tally, status: .planned) { id, isGroup in
+                (isGroup ? host.group(id: id)?.name : host.user(id: id)?.name) ?? String(id)
+            }
+            return (actions, tally.entries)
+        }
     }
 
     /// Parents before children, then by name.

@@ -5,6 +5,8 @@ import Contract
 public struct ProvisionAction: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case create, chown, chgrp, chmod, setfacl, conflict
+        /// A change of a `[[tree]]`'s entries that failed (which change: in the examples).
+        case tree
     }
 
     public enum Status: String, Sendable {
@@ -23,10 +25,14 @@ public struct ProvisionAction: Sendable, Equatable {
     public var status: Status
     public var message: String
     public var line: Int?
+    /// For a `[[tree]]`: how many entries below `path` this stands for (nil: `path` itself).
+    public var count: Int?
+    /// For a `[[tree]]`: the entries with the smallest paths, each with its value before.
+    public var examples: [String]
 
     public init(
         path: String, kind: Kind, before: String? = nil, after: String? = nil, status: Status, message: String,
-        line: Int? = nil
+        line: Int? = nil, count: Int? = nil, examples: [String] = []
     ) {
         self.path = path
         self.kind = kind
@@ -35,6 +41,8 @@ public struct ProvisionAction: Sendable, Equatable {
         self.status = status
         self.message = message
         self.line = line
+        self.count = count
+        self.examples = examples
     }
 
     static func conflict(_ path: String, _ message: String, line: Int?) -> ProvisionAction {
@@ -50,12 +58,19 @@ public struct ProvisionOutcome: Sendable {
     public var actions: [ProvisionAction]
     /// Declared paths found (or left) in line.
     public var paths: Int
+    /// Entries of `[[tree]]`s walked.
+    public var treeEntries = 0
     /// What the host could not judge and provisioning went ahead without.
     public var notes: [String] = []
 
-    public var changes: Int { actions.count { $0.status == .done || $0.status == .planned } }
-    public var conflicts: Int { actions.count { $0.status == .conflict } }
-    public var failures: Int { actions.count { $0.status == .failed } }
+    /// Changes, conflicts and failures each count a tree's entries one by one.
+    public var changes: Int { total { $0 == .done || $0 == .planned } }
+    public var conflicts: Int { total { $0 == .conflict } }
+    public var failures: Int { total { $0 == .failed } }
+
+    private func total(_ included: (ProvisionAction.Status) -> Bool) -> Int {
+        actions.reduce(0) { $0 + (included($1.status) ? $1.count ?? 1 : 0) }
+    }
     /// Everything is, or would be, in line.
     public var converged: Bool { conflicts == 0 && failures == 0 }
 }

@@ -16,6 +16,10 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
     static func text(_ outcome: ProvisionOutcome) -> String {
         var text = ""
         for action in outcome.actions {
+            if action.count != nil {
+                text += tree(action)
+                continue
+            }
             switch action.status {
             case .conflict:
                 text += "CONFLICT \(action.path): \(action.message)\n"
@@ -33,13 +37,28 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
         }
         let verb = outcome.dryRun ? "would make" : "made"
         if outcome.changes == 0 && outcome.converged {
-            text += "provision: nothing to change; \(outcome.paths) declared paths in line\n"
+            let trees = outcome.treeEntries > 0 ? " and \(outcome.treeEntries) tree entries" : ""
+            text += "provision: nothing to change; \(outcome.paths) declared paths\(trees) in line\n"
         } else {
             text += "provision: \(verb) \(outcome.changes) \(outcome.changes == 1 ? "change" : "changes")"
             if outcome.conflicts > 0 { text += ", \(outcome.conflicts) \(outcome.conflicts == 1 ? "conflict" : "conflicts") left untouched" }
             if outcome.failures > 0 { text += ", \(outcome.failures) failed" }
             text += "\n"
         }
+        return text
+    }
+
+    /// A `[[tree]]`'s change of many entries: one line with the count, then the first examples
+    /// (their values before), never the entries one by one.
+    static func tree(_ action: ProvisionAction) -> String {
+        let head = switch action.status {
+        case .conflict: "CONFLICT"
+        case .failed: "FAILED  "
+        case .planned, .done: action.kind.rawValue.padding(8)
+        }
+        var text = "\(head) \(action.path): \(action.message)" + (action.after.map { " -> \($0)" } ?? "") + "\n"
+        for example in action.examples { text += "           \(example)\n" }
+        if let count = action.count, count > action.examples.count { text += "           and \(count - action.examples.count) more\n" }
         return text
     }
 
@@ -52,13 +71,18 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
             if let before = action.before { fields.append(("before", .string(before))) }
             if let after = action.after { fields.append(("after", .string(after))) }
             if let line = action.line { fields.append(("line", .number(line))) }
+            if let count = action.count {
+                fields.append(("entries", .number(count)))
+                fields.append(("examples", .array(action.examples.map { .string($0) })))
+            }
             return .object(fields)
         }
         let document = JSONValue.object([
             ("contract", .string(outcome.contract)), ("root", .string(outcome.root)),
             ("dry_run", .bool(outcome.dryRun)), ("converged", .bool(outcome.converged)),
             ("changes", .number(outcome.changes)), ("conflicts", .number(outcome.conflicts)),
-            ("failures", .number(outcome.failures)), ("actions", .array(actions)),
+            ("failures", .number(outcome.failures)), ("tree_entries", .number(outcome.treeEntries)),
+            ("actions", .array(actions)),
             ("notes", .array(outcome.notes.map { .string($0) })),
         ])
         return document.rendered(indent: "") + "\n"
