@@ -14,7 +14,13 @@ public struct Provisioner {
     }
 
     /// The plan, from the host as it is now.
-    public func plan() throws(InspectionError) -> (plan: Planner.Plan, root: RootDirectory, planner: Planner) {
+    public func plan() throws(InspectionError) -> (plan: Planner.Plan, root: RootDirectory) {
+        let (plan, root, _) = try planned()
+        return (plan, root)
+    }
+
+    /// The plan, the root, and the planner that made it (which audits trees for a dry run).
+    func planned() throws(InspectionError) -> (plan: Planner.Plan, root: RootDirectory, planner: Planner) {
         let (environment, _) = try Inspector(contract: contract, root: root, environmentFile: environmentFile).environment()
         let rootDirectory: RootDirectory
         do {
@@ -28,7 +34,7 @@ public struct Provisioner {
 
     /// Plans, and applies unless `dryRun`.
     public func run(dryRun: Bool) throws(InspectionError) -> ProvisionOutcome {
-        let (plan, rootDirectory, planner) = try plan()
+        let (plan, rootDirectory, planner) = try planned()
         var actions = plan.actions
         var treeEntries = 0
         if dryRun {

@@ -11,7 +11,7 @@ struct Check: ParsableCommand {
             Exit codes: 0 the contract holds, 1 violations, 2 invalid contract or bad usage, 3 some checks \
             could not be evaluated (a path that cannot be read: permission denied, an I/O error) and none \
             failed. As root, a contract a user other than root can edit is checked with a warning on \
-            standard error.
+            standard error. A [[tree]] is walked by one thread per CPU, or by HOSTCONTRACT_THREADS threads.
             """)
 
     @OptionGroup var contract: ContractArgument

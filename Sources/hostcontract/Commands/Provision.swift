@@ -8,6 +8,8 @@ struct Provision: ParsableCommand {
         abstract: "Create the contract's directories and bring declared paths' metadata in line.",
         discussion: """
             Never creates a file or a key, never writes content, never deletes, never follows a symbolic link. \
+            A [[tree]] is brought in line by one thread per CPU (HOSTCONTRACT_THREADS sets the count); \
+            --dry-run prints each change's count and first examples. \
             Exit codes: 0 converged (or, with --dry-run, plan printed), 1 something could not be brought in line, \
             2 invalid contract, bad usage, or (as root) a contract a user other than root can edit.
             """)
