@@ -25,8 +25,8 @@ $check | tail -1
 echo "find: $(sh -c "$find_same" | wc -l) entries with a violation"
 all=$(nproc)
 python3 benchmarks/alternate.py --runs "$runs" --warmup 1 \
-    --command "hostcontract, 1 thread" "HOSTCONTRACT_THREADS=1 $check" \
-    --command "hostcontract, 2 threads" "HOSTCONTRACT_THREADS=2 $check" \
+    --command "hostcontract, 1 thread" "env HOSTCONTRACT_THREADS=1 $check" \
+    --command "hostcontract, 2 threads" "env HOSTCONTRACT_THREADS=2 $check" \
     --command "hostcontract, $all threads (all)" "$check" \
     --command "C walker, 2 threads" "$work/tree-walker 2 $store 990 990 0750 0640" \
     --command "GNU find" "$find_same" \
