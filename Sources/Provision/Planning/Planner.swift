@@ -182,7 +182,7 @@ public struct Planner {
                 actions.append(.conflict(path, "lies at or below \(absentPath), which the contract says must not exist (absent = true at line \(line)); left untouched", line: tree.line))
                 continue
             }
-            if let reason = obstacle(for: asDirectory, creating: creating, blocked: blocked) {
+            if let reason = obstacle(for: asDirectory, creating: creating, blocked: blocked, directories: &directories) {
                 actions.append(.conflict(path, reason, line: tree.line))
                 continue
             }
