@@ -57,7 +57,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictImports,
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])],
             plugins: ["BuildInfo"]
         ),
         // The version (from VERSION) and the commit, generated before every build.
