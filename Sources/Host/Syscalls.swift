@@ -87,16 +87,6 @@ internal func system_fchownat(_ dirfd: CInt, _ name: String, _ uid: uid_t, _ gid
     fchownat(dirfd, name, uid, gid, flags)
 }
 
-/// fchmodat2(2), which Glibc does not wrap: -1 with ENOSYS before Linux 6.6.
-internal func system_fchmodat2(_ dirfd: CInt, _ name: String, _ mode: mode_t, _ flags: CInt) -> CInt {
-    hostcontract_fchmodat2(dirfd, name, mode, flags)
-}
-
-/// chmod(2).
-internal func system_chmod(_ path: String, _ mode: mode_t) -> CInt {
-    chmod(path, mode)
-}
-
 /// fstat(2).
 internal func system_fstat(_ fd: CInt, _ buffer: inout stat) -> CInt {
     fstat(fd, &buffer)

@@ -49,16 +49,8 @@ public final class PathHandle: @unchecked Sendable {
     }
 
     private func setMode(_ bits: UInt32) -> Result<Void, HostError> {
-        let mode = mode_t(bits & 0o7777)
-        if Self.hasModeOnDescriptor {
-            return valueOrErrno { system_fchmodat2(descriptor, "", mode, hostcontract_AT_EMPTY_PATH) }.map { _ in () }
-        }
-        return valueOrErrno { system_chmod("/proc/self/fd/\(descriptor)", mode) }.map { _ in () }
+        valueOrErrno { system_fchmod_empty_path(descriptor, mode_t(bits & 0o7777)) }.map { _ in () }
     }
-
-    /// Whether fchmodat2(2) exists (Linux 6.6 and later): asked once, on a descriptor of the
-    /// current directory with invalid flags, which fails with EINVAL only where it exists.
-    private static let hasModeOnDescriptor: Bool = system_fchmodat2(AT_FDCWD, ".", 0, -1) != 0 && system_errno == EINVAL
 
     /// The status read again right before a change, refusing what no change may touch: a
     /// symbolic link (a chmod through /proc/self/fd/N would follow it) and a non-directory with
