@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// Why the host could not be read or changed: an errno in words, with the path concerned.

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The terminal and files the executable writes to.

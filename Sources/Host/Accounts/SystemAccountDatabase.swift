@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// Users and groups from the system databases through NSS (getpwnam_r(3), getgrnam_r(3),

@@ -1,4 +1,5 @@
 import COnDemand
+import CLinux
 import Glibc
 
 /// The certificates of a PEM file (one or a bundle), as OpenSSL reads them: subject, issuer,

@@ -1,4 +1,5 @@
 import COnDemand
+import CLinux
 import Glibc
 
 /// What a PEM private key is, never what it holds: its algorithm and size, or why it cannot be

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The environment of this process, as the application started by the gate will see it.

@@ -1,4 +1,5 @@
 import CAcl
+import CLinux
 import Glibc
 
 /// A POSIX ACL as libacl reads it: the owner, named users, owning group, named groups, mask

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A depth-first walk of a directory tree on descriptors: each directory is opened relative to

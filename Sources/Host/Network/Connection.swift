@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A TCP connection attempt with a deadline: the name resolved (getaddrinfo(3)), each address

@@ -1,4 +1,5 @@
 import CCurl
+import CLinux
 import Glibc
 
 /// libcurl, loaded with dlopen(3) the first time a contract asks for an HTTP request.

@@ -1,4 +1,5 @@
 import CCurl
+import CLinux
 import Glibc
 
 /// One HTTP(S) request through libcurl, with a deadline and bounds on what is kept: the status,

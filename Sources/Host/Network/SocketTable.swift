@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The sockets of the running kernel as /proc/net/{tcp,tcp6,udp,udp6} list them (the tables

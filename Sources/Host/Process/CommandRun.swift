@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A command run without a shell (posix_spawn(3)), optionally as another user through

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// What a service started by systemd talks to: the notification socket, the journal, and the

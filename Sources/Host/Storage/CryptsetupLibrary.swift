@@ -1,4 +1,5 @@
 import CCryptsetup
+import CLinux
 import Glibc
 
 /// libcryptsetup, loaded with dlopen(3) the first time a contract asks about encrypted storage.

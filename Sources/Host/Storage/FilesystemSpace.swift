@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// The filesystem holding a path on the running system: its type and mount point as

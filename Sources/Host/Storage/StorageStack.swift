@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// What a path's filesystem is stored on, read from the kernel's own views: the mount holding
