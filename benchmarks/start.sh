@@ -33,9 +33,6 @@ paths=()
     done
     printf '[[file]]\npath = "/etc/app/app.env"\nowner = "root"\ngroup = "app"\nmode = "0640"\n'
     printf '[[key]]\npath = "/etc/secrets/app.key"\nowner = "root"\ngroup = "app"\nmode = "0640"\nmin_bytes = 32\n'
-    for i in $(seq -w 1 25); do
-        printf '[[variable]]\nname = "VAR_%s"\nrequired = true\n' "$i"
-    done
 } > "$work/small.toml"
 for i in $(seq -w 1 25); do echo "VAR_$i=value-$i"; done > "$small/etc/app/app.env"
 head -c 64 /dev/urandom > "$small/etc/secrets/app.key"
