@@ -6,12 +6,17 @@
 #     (benchmarks/check-floor.c);
 #   - `gate contracts/lx-annotate.toml -- /bin/true` on the sample lx-annotate root against
 #     /bin/true alone (the difference is what the gate adds to a service's start).
+# Each also runs beside the floors the required stack sets (benchmarks/parser-floor): a static
+# Swift program that does nothing, and one whose only work is swift-argument-parser parsing the
+# gate's options.
 #   benchmarks/start.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-40}
 . benchmarks/prepare.sh
 cc -O2 -o "$work/check-floor" benchmarks/check-floor.c
+swift build --package-path benchmarks/parser-floor -c release --static-swift-stdlib -q
+floors=$(swift build --package-path benchmarks/parser-floor -c release --static-swift-stdlib --show-bin-path)
 
 # The small contract and its root.
 small=$work/small
@@ -52,12 +57,16 @@ set +a
 
 echo "--- start-up"
 python3 benchmarks/start-timing.py --runs "$runs" \
-    "/bin/true=/bin/true" "hostcontract --version=$binary --version"
+    "/bin/true=/bin/true" "static Swift, nothing=$floors/swift-floor" \
+    "swift-argument-parser, --version=$floors/parser-floor --version" \
+    "hostcontract --version=$binary --version"
 echo "--- check of a 40-check contract"
 python3 benchmarks/start-timing.py --runs "$runs" \
     "C floor=$work/check-floor $small ${paths[*]}" \
+    "swift-argument-parser, gate options=$floors/parser-floor gate $work/small.toml --root $small -- /bin/true" \
     "hostcontract check=$binary check $work/small.toml --root $small"
 echo "--- gate on the lx-annotate sample"
 python3 benchmarks/start-timing.py --runs "$runs" \
     "/bin/true=/bin/true" \
+    "swift-argument-parser, gate options=$floors/parser-floor gate contracts/lx-annotate.toml --root $lx -- /bin/true" \
     "hostcontract gate -- /bin/true=$binary gate contracts/lx-annotate.toml --root $lx -- /bin/true"
