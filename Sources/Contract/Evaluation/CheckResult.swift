@@ -5,6 +5,9 @@ public struct CheckResult: Codable, Sendable, Hashable {
         /// The check could not be evaluated: what it needs could not be read (permission
         /// denied, an I/O error). Neither a pass nor a violation: the host may well be right.
         case error
+        /// It failed (or could not be evaluated), and the entry's waiver holds: reported, but
+        /// the contract does not fail for it.
+        case waived
     }
 
     public var kind: EntryKind
@@ -21,10 +24,18 @@ public struct CheckResult: Codable, Sendable, Hashable {
     public var fix: String?
     /// The contract line that required the check.
     public var line: Int?
+    /// The user whose access an `[[access]]` check is about.
+    public var principal: String?
+    /// The entry's waiver, on every check of an entry that has one.
+    public var waiver: Waiver?
+    /// Stable from run to run and unique within a report: kind, subject, check and principal
+    /// (see ``Report/identify(_:)``); empty until a report assigns it.
+    public var id: String = ""
 
     public init(
         kind: EntryKind, subject: String, check: String, status: Status, severity: Severity = .error,
-        message: String, expected: String? = nil, actual: String? = nil, fix: String? = nil, line: Int? = nil
+        message: String, expected: String? = nil, actual: String? = nil, fix: String? = nil, line: Int? = nil,
+        principal: String? = nil, waiver: Waiver? = nil
     ) {
         self.kind = kind
         self.subject = subject
@@ -36,6 +47,8 @@ public struct CheckResult: Codable, Sendable, Hashable {
         self.actual = actual
         self.fix = fix
         self.line = line
+        self.principal = principal
+        self.waiver = waiver
     }
 
     /// A failure that makes the contract not hold.

@@ -7,45 +7,77 @@ public struct Evaluation {
     public let host: any ObservedHost
     /// The kinds to check; nil for all.
     public let only: Set<EntryKind>?
+    /// `check --tags`: only entries carrying one of these tags; nil for all.
+    public let tags: Set<String>?
+    /// The day against which waivers are judged; nil: the UTC day of the host's clock.
+    public let today: CalendarDay?
     /// Package databases read once for every `[[package]]` entry (see ``PackageDatabases``).
     let packageDatabases = PackageDatabases()
 
     public init(
-        contract: Contract, input: EnvironmentInput, host: any ObservedHost, only: Set<EntryKind>? = nil
+        contract: Contract, input: EnvironmentInput, host: any ObservedHost, only: Set<EntryKind>? = nil,
+        tags: Set<String>? = nil, today: CalendarDay? = nil
     ) {
         self.contract = contract
         self.input = input
         self.environment = ResolvedEnvironment(contract: contract, input: input)
         self.host = host
         self.only = only
+        self.tags = tags
+        self.today = today
     }
 
     func includes(_ kind: EntryKind) -> Bool { only?.contains(kind) ?? true }
+
+    /// Whether `check --tags` selects the entry: it carries one of the tags asked for.
+    func selected(_ context: EntryContext) -> Bool {
+        guard let tags else { return true }
+        return context.tags.contains(where: tags.contains)
+    }
 
     /// Every result of the kinds asked for, in contract order by kind; no secret value appears in
     /// any of them.
     public func run() -> [CheckResult] {
         var results: [CheckResult] = []
-        if includes(.environment) { results += environmentFileResults() }
-        if includes(.directory) { for entry in contract.directories { results += evaluate(entry) } }
-        if includes(.file) { for entry in contract.files { results += evaluate(entry) } }
-        if includes(.key) { for entry in contract.keys { results += evaluate(entry) } }
-        if includes(.tree) { for entry in contract.trees { results += evaluate(entry) } }
-        if includes(.access) { for entry in contract.accesses { results += evaluate(entry) } }
-        if includes(.user) { for entry in contract.users { results += evaluate(entry) } }
-        if includes(.group) { for entry in contract.groups { results += evaluate(entry) } }
-        if includes(.variable) { for entry in contract.variables { results += evaluate(entry) } }
+        if includes(.environment), tags == nil || contract.variables.contains(where: { selected($0.context) }) {
+            results += environmentFileResults()
+        }
+        if includes(.directory) { for entry in contract.directories where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.file) { for entry in contract.files where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.key) { for entry in contract.keys where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.tree) { for entry in contract.trees where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.access) { for entry in contract.accesses where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.user) { for entry in contract.users where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.group) { for entry in contract.groups where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.variable) { for entry in contract.variables where selected(entry.context) { results += evaluate(entry) } }
         if includes(.nginx), let nginx = contract.nginx { results += evaluate(nginx) }
-        if includes(.encrypted) { for entry in contract.encrypted { results += evaluate(entry) } }
-        if includes(.certificate) { for entry in contract.certificates { results += evaluate(entry) } }
-        if includes(.unit) { for entry in contract.units { results += evaluate(entry) } }
-        if includes(.package) { for entry in contract.packages { results += evaluate(entry) } }
-        if includes(.config) { for entry in contract.configs { results += evaluate(entry) } }
-        if includes(.port) { for entry in contract.ports { results += evaluate(entry) } }
-        if includes(.connect) { for entry in contract.connections { results += evaluate(entry) } }
-        if includes(.http) { for entry in contract.requests { results += evaluate(entry) } }
-        if includes(.command) { for entry in contract.commands { results += evaluate(entry) } }
-        return redacted(FindingLimit.capped(results))
+        if includes(.encrypted) { for entry in contract.encrypted where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.certificate) { for entry in contract.certificates where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.unit) { for entry in contract.units where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.package) { for entry in contract.packages where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.config) { for entry in contract.configs where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.port) { for entry in contract.ports where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.connect) { for entry in contract.connections where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.http) { for entry in contract.requests where selected(entry.context) { results += evaluate(entry) } }
+        if includes(.command) { for entry in contract.commands where selected(entry.context) { results += evaluate(entry) } }
+        return redacted(waived(FindingLimit.capped(results)))
+    }
+
+    /// Failed and unevaluated checks of an entry whose waiver holds today become `waived`; after
+    /// its day they stay failed, and say that the waiver expired.
+    func waived(_ results: [CheckResult]) -> [CheckResult] {
+        guard results.contains(where: { $0.waiver != nil }) else { return results }
+        let today = today ?? CalendarDay(secondsSinceEpoch: Int(host.currentTime))
+        return results.map { result in
+            guard let waiver = result.waiver, result.status == .fail || result.status == .error else { return result }
+            var result = result
+            if waiver.holds(on: today) {
+                result.status = .waived
+            } else {
+                result.message += " (waiver expired on \(waiver.until): \(waiver.reason))"
+            }
+            return result
+        }
     }
 
     /// Why an entry does not apply: its `when` is unmet.

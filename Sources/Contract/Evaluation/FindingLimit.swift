@@ -10,10 +10,17 @@ enum FindingLimit {
             var kind: EntryKind
             var subject: String
             var check: String
+            var principal: String?
+            var waiver: Waiver?
+
+            init(_ result: CheckResult) {
+                (kind, subject, check) = (result.kind, result.subject, result.check)
+                (principal, waiver) = (result.principal, result.waiver)
+            }
         }
         var failures: [Group: Int] = [:]
         for result in results where result.status == .fail {
-            failures[Group(kind: result.kind, subject: result.subject, check: result.check), default: 0] += 1
+            failures[Group(result), default: 0] += 1
         }
         // A group one over the limit is shown whole: "and 1 more" would take the place of one.
         guard failures.values.contains(where: { $0 > perCheck + 1 }) else { return results }
@@ -22,7 +29,7 @@ enum FindingLimit {
         var kept: [CheckResult] = []
         for result in results {
             guard result.status == .fail else { kept.append(result); continue }
-            let group = Group(kind: result.kind, subject: result.subject, check: result.check)
+            let group = Group(result)
             let count = shown[group, default: 0]
             if count < perCheck || failures[group, default: 0] <= perCheck + 1 {
                 shown[group] = count + 1
@@ -40,7 +47,8 @@ enum FindingLimit {
             kept.insert(CheckResult(
                 kind: group.kind, subject: group.subject, check: group.check, status: .fail, severity: entry.severity,
                 message: "and \(grouped(entry.count)) more \(group.check) findings for \(group.subject) (only the first \(perCheck) are listed)",
-                actual: "\(grouped(entry.count)) more", line: entry.line), at: entry.position)
+                actual: "\(grouped(entry.count)) more", line: entry.line, principal: group.principal, waiver: group.waiver),
+                at: entry.position)
         }
         return kept
     }

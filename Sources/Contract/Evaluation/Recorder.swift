@@ -5,6 +5,8 @@ struct Recorder {
     let context: EntryContext
     var subject: String
     let skipReason: String?
+    /// The user an `[[access]]` entry is about, carried by each of its results.
+    var principal: String?
     private(set) var results: [CheckResult] = []
 
     init(context: EntryContext, subject: String, skipReason: String?) {
@@ -30,7 +32,7 @@ struct Recorder {
         results.append(CheckResult(
             kind: context.kind, subject: subject, check: check, status: status, severity: context.severity,
             message: message, expected: expected, actual: skipReason == nil ? actual : nil, fix: fix,
-            line: key.map(context.line(of:)) ?? context.line))
+            line: key.map(context.line(of:)) ?? context.line, principal: principal, waiver: context.waiver))
     }
 
     mutating func pass(_ check: String, key: String? = nil, _ message: String, expected: String? = nil, actual: String? = nil) {

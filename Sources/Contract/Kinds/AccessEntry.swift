@@ -43,6 +43,7 @@ extension AccessEntry {
 extension Evaluation {
     func evaluate(_ entry: AccessEntry) -> [CheckResult] {
         var (path, recorder) = start(entry.context, path: entry.path)
+        recorder.principal = entry.principal
         let wanted = Self.rights.filter { entry.allow.contains($0.0) || entry.deny.contains($0.0) }
         let user = recorder.skipReason == nil ? host.user(named: entry.principal) : nil
         guard let user else {

@@ -57,6 +57,11 @@ extension NginxSection {
 /// they must carry, alias traversal, and the worker's access to what it serves.
 extension Evaluation {
     func evaluate(_ nginx: NginxSection) -> [CheckResult] {
+        // Under `check --tags`, the section's own checks come with a location or server selected.
+        if tags != nil, !nginx.locations.contains(where: { self.selected($0.context) }),
+           !nginx.servers.contains(where: { self.selected($0.context) }) {
+            return []
+        }
         let section = EntryContext(kind: .nginx, line: nginx.line, keyLines: [:])
         var recorder = Recorder(context: section, subject: nginx.config.source, skipReason: nil)
         guard case .success(let main) = environment.resolve(nginx.config) else {
@@ -117,10 +122,10 @@ extension Evaluation {
                       expected: nginx.serverName ?? "a server block", actual: "none")
             results += none.results
         }
-        for location in nginx.locations {
+        for location in nginx.locations where self.selected(location.context) {
             results += evaluate(location, in: selected, scope: scope, configuration: configuration, workerAccess: nginx.workerAccess)
         }
-        for rule in nginx.servers {
+        for rule in nginx.servers where self.selected(rule.context) {
             var recorder = Recorder(context: rule.context, subject: nginx.serverName ?? "server", skipReason: skipReason(rule.context))
             for server in selected {
                 for directive in rule.directives {

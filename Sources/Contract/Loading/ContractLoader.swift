@@ -15,7 +15,7 @@ public enum ContractLoader {
         }
     }
 
-    static let entryKeys = ["when", "severity", "message"]
+    static let entryKeys = ["when", "severity", "message", "waiver", "tags"]
 
     /// `patterns` compiles the contract's regular expressions; the model keeps them compiled.
     public static func load(text: String, file: String, patterns: any PatternEngine) -> Outcome {

@@ -411,7 +411,66 @@ final class TableReader {
         let message = nonEmptyString("message")
         return EntryContext(
             kind: kind, ordinal: ordinal, line: line, keyLines: keyLines,
-            condition: condition(), severity: severity, message: message)
+            condition: condition(), severity: severity, message: message, waiver: waiver(), tags: tags())
+    }
+
+    /// `waiver = { until = 2027-03-31, reason = "..." }` (the date a TOML date or a
+    /// "YYYY-MM-DD" string), both keys required and nothing else.
+    func waiver() -> Waiver? {
+        guard let raw = value("waiver") else { return nil }
+        let example = "{ until = \"2027-03-31\", reason = \"...\" }"
+        guard let table = raw.table else {
+            typeError("waiver", expected: "a table such as \(example)", found: raw)
+            return nil
+        }
+        var until: CalendarDay?, reason: String?, valid = true
+        for (key, value) in table {
+            switch key {
+            case "until":
+                if let date = value.date {
+                    until = CalendarDay(year: date.year, month: date.month, day: date.day)
+                    if until == nil { error("waiver", "until: \(date.year)-\(date.month)-\(date.day) is not a day of the calendar") }
+                } else if let text = value.string {
+                    until = CalendarDay(text)
+                    if until == nil { error("waiver", "until: '\(text)' is not a date written YYYY-MM-DD") }
+                } else {
+                    error("waiver", "until: expected a date such as 2027-03-31, found \(Self.describe(value))")
+                }
+                if until == nil { valid = false }
+            case "reason":
+                if let text = value.string, !text.allSatisfy(\.isWhitespace) {
+                    reason = text
+                } else {
+                    error("waiver", "reason: expected a non-empty string saying why the exception was accepted")
+                    valid = false
+                }
+            default:
+                let hint = closest(to: key, in: ["until", "reason"]).map { "; did you mean '\($0)'?" } ?? ""
+                error("waiver", "unknown key '\(key)'\(hint)")
+                valid = false
+            }
+        }
+        if valid, until == nil { error("waiver", "missing 'until': the last day the exception holds, e.g. \(example)") }
+        if valid, reason == nil { error("waiver", "missing 'reason': why the exception was accepted, e.g. \(example)") }
+        guard let until, let reason else { return nil }
+        return Waiver(until: until, reason: reason)
+    }
+
+    /// `tags = ["pci", "hub"]`: names made of letters, digits, `_`, `.` and `-` (so that
+    /// `check --tags pci,hub` can list them), each once.
+    func tags() -> [String] {
+        guard raw("tags") != nil, let texts = strings("tags") else { return [] }
+        var tags: [String] = []
+        for text in texts {
+            if !Contract.isTag(text) {
+                error("tags", "'\(text)' is not a tag: use letters, digits, '_', '.' and '-'")
+            } else if tags.contains(text) {
+                error("tags", "'\(text)' is listed twice")
+            } else {
+                tags.append(text)
+            }
+        }
+        return tags
     }
 
     /// `absent = true`: the path must not exist. Each key of `describing` the table also gives

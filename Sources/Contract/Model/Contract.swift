@@ -40,6 +40,33 @@ public struct Contract: Sendable, Hashable {
             + ports.count + connections.count + requests.count + commands.count + (nginx.map { $0.locations.count + $0.servers.count } ?? 0)
     }
 
+    /// The context of every entry, in no particular order.
+    public var entryContexts: [EntryContext] {
+        var contexts: [EntryContext] = []
+        contexts += directories.map(\.context) + files.map(\.context) + keys.map(\.context) + trees.map(\.context)
+        contexts += users.map(\.context) + groups.map(\.context) + accesses.map(\.context) + variables.map(\.context)
+        contexts += encrypted.map(\.context) + certificates.map(\.context) + units.map(\.context)
+        contexts += packages.map(\.context) + configs.map(\.context) + ports.map(\.context)
+        contexts += connections.map(\.context) + requests.map(\.context) + commands.map(\.context)
+        contexts += (nginx?.locations.map(\.context) ?? []) + (nginx?.servers.map(\.context) ?? [])
+        return contexts
+    }
+
+    /// Every tag some entry carries.
+    public var tags: Set<String> { Set(entryContexts.flatMap(\.tags)) }
+
+    /// Whether `text` can be a tag: letters, digits, `_`, `.` and `-`, so that a list of tags
+    /// on the command line splits at commas.
+    public static func isTag(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"): true
+            default: false
+            }
+        }
+    }
+
     /// The paths that must not exist (`absent = true` on a directory or file), with their entries.
     public var absentPaths: [(path: Template, context: EntryContext)] {
         directories.filter(\.absent).map { ($0.path, $0.context) } + files.filter(\.absent).map { ($0.path, $0.context) }

@@ -12,10 +12,15 @@ public struct EntryContext: Sendable, Hashable {
     public var severity: Severity
     /// The operator-facing reason printed with a failure.
     public var message: String?
+    /// An accepted exception with an end date: failing checks are waived until then.
+    public var waiver: Waiver?
+    /// Labels that `check --tags` selects entries by.
+    public var tags: [String]
 
     public init(
         kind: EntryKind, ordinal: Int = 1, line: Int = 0, keyLines: [String: Int] = [:],
-        condition: Condition = Condition(), severity: Severity = .error, message: String? = nil
+        condition: Condition = Condition(), severity: Severity = .error, message: String? = nil,
+        waiver: Waiver? = nil, tags: [String] = []
     ) {
         self.kind = kind
         self.ordinal = ordinal
@@ -24,6 +29,8 @@ public struct EntryContext: Sendable, Hashable {
         self.condition = condition
         self.severity = severity
         self.message = message
+        self.waiver = waiver
+        self.tags = tags
     }
 
     /// The line of `key`, or of the entry where the key was not found in the text.

@@ -10,16 +10,40 @@ public struct Inspector {
     /// The process environment to use instead of a file (the gate's own).
     public var processEnvironment: [String: String]?
     public var only: Set<EntryKind>?
+    /// `check --tags`: only entries carrying one of these.
+    public var tags: Set<String>?
+    /// The day waivers are judged against; nil: `HOSTCONTRACT_TODAY` if set, else the host's
+    /// clock (UTC).
+    public var today: CalendarDay?
 
     public init(
         contract: Contract, root: String = "/", environmentFile: String? = nil,
-        processEnvironment: [String: String]? = nil, only: Set<EntryKind>? = nil
+        processEnvironment: [String: String]? = nil, only: Set<EntryKind>? = nil, tags: Set<String>? = nil,
+        today: CalendarDay? = nil
     ) {
         self.contract = contract
         self.root = root
         self.environmentFile = environmentFile
         self.processEnvironment = processEnvironment
         self.only = only
+        self.tags = tags
+        self.today = today
+    }
+
+    /// The name of the variable that sets the day waivers are judged against (`YYYY-MM-DD`), for
+    /// rehearsing what fails once they end, and for tests.
+    public static let todayVariable = "HOSTCONTRACT_TODAY"
+
+    /// The day of the run: ``today``, or `HOSTCONTRACT_TODAY`, or the clock's UTC day.
+    func runDay() throws(InspectionError) -> CalendarDay {
+        if let today { return today }
+        guard let text = Terminal.environmentValue(Self.todayVariable) else {
+            return CalendarDay(secondsSinceEpoch: Terminal.currentTime())
+        }
+        guard let day = CalendarDay(text) else {
+            throw InspectionError(description: "\(Self.todayVariable)=\(text) is not a date written YYYY-MM-DD")
+        }
+        return day
     }
 
     /// Runs every check. Throws only when the root itself cannot be opened.
@@ -30,10 +54,11 @@ public struct Inspector {
         } catch {
             throw InspectionError.rootUnavailable(root, error.description)
         }
+        let today = try runDay()
         let host = LiveHost(root: rootDirectory)
         let input = readEnvironment(rootDirectory)
-        let results = Evaluation(contract: contract, input: input, host: host, only: only).run()
-        return Report(contract: contract, root: root, results: results)
+        let results = Evaluation(contract: contract, input: input, host: host, only: only, tags: tags, today: today).run()
+        return Report(contract: contract, root: root, host: Machine.nodeName(), results: results)
     }
 
     /// The environment under contract, read as `check` reads it (for `tmpfiles` and `provision`).

@@ -32,6 +32,13 @@ struct Check: ParsableCommand {
         transform: EntryKind.parseList)
     var only: Set<EntryKind>?
 
+    @Option(
+        help: ArgumentHelp(
+            "Check only the entries carrying one of these tags (an entry's 'tags'); a tag no entry carries is bad usage.",
+            valueName: "TAG,..."),
+        transform: Check.parseTags)
+    var tags: Set<String>?
+
     @Option(help: ArgumentHelp(
         "Re-check until the contract holds or DURATION (\"60s\", \"2m\") has passed, pausing --sleep between checks; the report is the last check's.",
         valueName: "DURATION"))
@@ -64,11 +71,22 @@ struct Check: ParsableCommand {
             try reportNotRun("refused: the contract runs commands and \(reason)")
             throw ExitCode(2)
         }
+        if let tags {
+            let unknown = tags.subtracting(loaded.tags).sorted()
+            if !unknown.isEmpty {
+                let carried = loaded.tags.isEmpty ? "no entry has tags" : "the contract's tags: \(loaded.tags.sorted().joined(separator: ", "))"
+                FileHandleStream.standardError.write(
+                    "hostcontract: no entry of \(contract.name) carries the tag\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) (\(carried))\n")
+                try reportNotRun("no entry carries the tag \(unknown.joined(separator: ", "))")
+                throw ExitCode(2)
+            }
+        }
         let deadline = Terminal.monotonicClock() + (retryTimeout?.value ?? 0)
         let progress = retryTimeout != nil && Terminal.wantsColour(FileHandleStream.standardError.descriptor)
         while true {
             do {
-                report = try Inspector(contract: loaded, root: host.root, environmentFile: host.envFile, only: only).run()
+                report = try Inspector(
+                    contract: loaded, root: host.root, environmentFile: host.envFile, only: only, tags: tags).run()
             } catch {
                 FileHandleStream.standardError.write("hostcontract: \(error)\n")
                 try reportNotRun("\(error)")
@@ -112,10 +130,26 @@ struct Check: ParsableCommand {
         case .junit:
             try output.deliver(JUnitReport.renderNotRun(contract: name, reason: reason))
         case .sarif:
-            try output.deliver(SARIFReport.renderNotRun(contract: name, contractFile: contract.name, reason: reason))
+            try output.deliver(SARIFReport.renderNotRun(
+                contract: name, contractFile: contract.name, host: Machine.nodeName(), root: host.root, reason: reason))
         case .text:
             try output.deliver("contract \(name) not checked: \(reason)\n")
         }
+    }
+}
+
+extension Check {
+    /// Parses `pci,hub`: an empty list, an empty name or a name that cannot be a tag is bad usage.
+    static func parseTags(_ text: String) throws -> Set<String> {
+        var tags = Set<String>()
+        for name in text.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingCharacters(in: " ") }) {
+            guard !name.isEmpty else { throw ValidationError("'\(text)' has an empty tag") }
+            guard Contract.isTag(name) else {
+                throw ValidationError("'\(name)' is not a tag: tags are letters, digits, '_', '.' and '-'")
+            }
+            tags.insert(name)
+        }
+        return tags
     }
 }
 

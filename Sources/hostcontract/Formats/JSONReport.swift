@@ -7,12 +7,15 @@ enum JSONReport {
         let summary = JSONValue.object([
             ("total", .number(report.summary.total)), ("passed", .number(report.summary.passed)),
             ("failed", .number(report.summary.failed)), ("skipped", .number(report.summary.skipped)),
-            ("errors", .number(report.summary.errors)),
+            ("errors", .number(report.summary.errors)), ("waived", .number(report.summary.waived)),
         ])
-        let document = JSONValue.object([
+        var fields: [(String, JSONValue)] = [
             ("contract", .string(report.contract)),
             ("contract_file", .string(report.contractFile)),
             ("root", .string(report.root)),
+        ]
+        if let host = report.host { fields.append(("host", .string(host))) }
+        let document = JSONValue.object(fields + [
             ("passed", .bool(report.passed)),
             ("summary", summary),
             ("results", .array(report.results.map(value))),
@@ -27,14 +30,16 @@ enum JSONReport {
         return JSONValue.object([
             ("contract", .string(contract)), ("contract_file", .string(contractFile)), ("root", .string(root)),
             ("passed", .bool(false)), ("ran", .bool(false)), ("error", .string(reason)),
-            ("summary", .object([("total", zero), ("passed", zero), ("failed", zero), ("skipped", zero), ("errors", zero)])),
+            ("summary", .object([
+                ("total", zero), ("passed", zero), ("failed", zero), ("skipped", zero), ("errors", zero), ("waived", zero),
+            ])),
             ("results", .array([])),
         ]).rendered(indent: "") + "\n"
     }
 
     static func value(_ result: CheckResult) -> JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("kind", .string(result.kind.rawValue)), ("subject", .string(result.subject)),
+            ("id", .string(result.id)), ("kind", .string(result.kind.rawValue)), ("subject", .string(result.subject)),
             ("check", .string(result.check)), ("status", .string(result.status.rawValue)),
             ("severity", .string(result.severity.rawValue)), ("message", .string(result.message)),
         ]
@@ -42,6 +47,12 @@ enum JSONReport {
         if let actual = result.actual { fields.append(("actual", .string(actual))) }
         if let fix = result.fix { fields.append(("fix", .string(fix))) }
         if let line = result.line { fields.append(("line", .number(line))) }
+        if let principal = result.principal { fields.append(("principal", .string(principal))) }
+        if let waiver = result.waiver {
+            fields.append(("waiver", .object([
+                ("until", .string(waiver.until.description)), ("reason", .string(waiver.reason)),
+            ])))
+        }
         return .object(fields)
     }
 }

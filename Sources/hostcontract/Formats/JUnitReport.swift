@@ -1,9 +1,11 @@
 import Contract
 
 /// JUnit XML for CI test reports: one testsuite per entry kind, one testcase per check (named by
-/// subject and check), failures with message, expected, actual, fix and contract line, checks that
-/// could not be evaluated as errors, skips as skipped; warnings (failed or not evaluated) are
-/// visible in system-out but are neither failures nor errors.
+/// its id, unique in the report and the same from run to run, so a CI history follows it),
+/// failures with message, expected, actual, fix and contract line, checks that could not be
+/// evaluated as errors, skips and waived checks (with the waiver's date and reason) as skipped;
+/// warnings (failed or not evaluated) are visible in system-out but are neither failures nor
+/// errors.
 enum JUnitReport {
     static func render(_ report: Report) -> String {
         let violations = report.results.count(where: \.isViolation)
@@ -11,19 +13,22 @@ enum JUnitReport {
         let time = report.duration.map(PrometheusReport.format3) ?? "0"
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"\(escape("hostcontract \(report.contract)"))\" tests=\"\(report.results.count)\" "
-            + "failures=\"\(violations)\" errors=\"\(errors)\" skipped=\"\(report.summary.skipped)\" time=\"\(time)\">\n"
+            + "failures=\"\(violations)\" errors=\"\(errors)\" skipped=\"\(report.summary.skipped + report.summary.waived)\" time=\"\(time)\">\n"
         for kind in EntryKind.allCases {
             let results = report.results.filter { $0.kind == kind }
             guard !results.isEmpty else { continue }
             xml += "  <testsuite name=\"\(kind.rawValue)\" tests=\"\(results.count)\" failures=\"\(results.count(where: \.isViolation))\" "
-                + "errors=\"\(results.count(where: \.isUnevaluated))\" skipped=\"\(results.count { $0.status == .skip })\" time=\"0\">\n"
+                + "errors=\"\(results.count(where: \.isUnevaluated))\" skipped=\"\(results.count { $0.status == .skip || $0.status == .waived })\" time=\"0\">\n"
             for result in results {
-                xml += "    <testcase classname=\"\(escape(report.contract)).\(kind.rawValue)\" name=\"\(escape(result.subject + ": " + result.check))\" time=\"0\""
+                xml += "    <testcase classname=\"\(escape(report.contract)).\(kind.rawValue)\" name=\"\(escape(result.id))\" time=\"0\""
                 switch result.status {
                 case .pass:
                     xml += "/>\n"
                 case .skip:
                     xml += ">\n      <skipped message=\"\(escape(result.message))\"/>\n    </testcase>\n"
+                case .waived:
+                    let waiver = result.waiver.map { "waived until \($0.until): \($0.reason)" } ?? "waived"
+                    xml += ">\n      <skipped message=\"\(escape(waiver))\">\(escape(details(result, file: report.contractFile)))</skipped>\n    </testcase>\n"
                 case .fail where result.severity == .warning, .error where result.severity == .warning:
                     let label = result.status == .error ? "warning: could not be evaluated: " : "warning: "
                     xml += ">\n      <system-out>\(escape(label + details(result, file: report.contractFile)))</system-out>\n    </testcase>\n"

@@ -1,8 +1,8 @@
 import Contract
 
 /// The text exposition format, for the node_exporter textfile collector: whether the check ran,
-/// checks by entry kind and status, whether the contract holds, when the run happened and how
-/// long it took.
+/// checks by entry kind and status (waived among them), whether the contract holds, when the run
+/// happened and how long it took.
 enum PrometheusReport {
     static let lastSuccess = "hostcontract_last_success_timestamp_seconds"
 
@@ -13,7 +13,7 @@ enum PrometheusReport {
         for kind in EntryKind.allCases {
             let results = report.results.filter { $0.kind == kind }
             guard !results.isEmpty else { continue }
-            for (status, label) in [(CheckResult.Status.pass, "passed"), (.fail, "failed"), (.skip, "skipped"), (.error, "error")] {
+            for (status, label) in [(CheckResult.Status.pass, "passed"), (.fail, "failed"), (.skip, "skipped"), (.error, "error"), (.waived, "waived")] {
                 counts.append(("kind=\"\(kind.rawValue)\",status=\"\(label)\"", String(results.count { $0.status == status })))
             }
         }
@@ -21,6 +21,7 @@ enum PrometheusReport {
         text.metric("hostcontract_violations", "Failed checks of severity error.", String(report.results.count(where: \.isViolation)))
         text.metric("hostcontract_errors", "Checks of severity error that could not be evaluated.", String(report.unevaluated.count))
         text.metric("hostcontract_warnings", "Failed checks of severity warning.", String(report.warnings))
+        text.metric("hostcontract_waived", "Failed or unevaluated checks under a waiver that holds.", String(report.summary.waived))
         text.metric("hostcontract_holds", "Whether the contract is known to hold (1) or not (0).", report.passed ? "1" : "0")
         if let timestamp = report.timestamp {
             text.metric("hostcontract_last_run_timestamp_seconds", "When the check ran, in seconds since the epoch.", format3(timestamp))

@@ -3,6 +3,10 @@ import Contract
 /// SARIF 2.1.0 for code-scanning views: one rule per entry kind and check (`directory.mode`,
 /// `access.read`, `nginx.internal`) with a help text, a result for each failure and warning,
 /// located at the contract line that required it, with the host subject as logical location.
+/// Each result carries its check's id as fingerprint, so a code-scanning view follows one check
+/// from run to run; `automationDetails.id` names the contract and the host (and the root, for an
+/// image), so the runs of each host form their own series. A waived check is a result with an
+/// accepted in-source suppression (3.35) whose justification is the waiver's reason.
 ///
 /// A check that could not be evaluated is a result of `kind: "open"`, which SARIF 2.1.0
 /// (3.27.9) defines as "the tool concluded that there was insufficient information to decide
@@ -29,7 +33,7 @@ enum SARIFReport {
                 ("defaultConfiguration", .object([("level", .string("error"))])),
             ])
         }
-        let results = report.results.filter { $0.status == .fail || $0.status == .error }.map { result -> JSONValue in
+        let results = report.results.filter { $0.status == .fail || $0.status == .error || $0.status == .waived }.map { result -> JSONValue in
             let location: [(String, JSONValue)] = [
                 ("physicalLocation", .object([
                     ("artifactLocation", .object([("uri", .string(report.contractFile))])),
@@ -47,7 +51,14 @@ enum SARIFReport {
             var fields: [(String, JSONValue)] = [
                 ("ruleId", .string(ruleID(result))),
                 ("ruleIndex", .number(ruleIDs.firstIndex(of: ruleID(result)) ?? 0)),
+                ("fingerprints", .object([("hostcontract/v1", .string(result.id))])),
             ]
+            if result.status == .waived, let waiver = result.waiver {
+                fields.append(("suppressions", .array([.object([
+                    ("kind", .string("inSource")), ("status", .string("accepted")),
+                    ("justification", .string("waived until \(waiver.until): \(waiver.reason)")),
+                ])])))
+            }
             if result.status == .error {
                 fields += [("kind", .string("open")), ("level", .string("none"))]
             } else {
@@ -74,7 +85,7 @@ enum SARIFReport {
                 ("informationUri", .string("https://github.com/hostcontract/hostcontract")),
                 ("rules", .array(rules)),
             ]))])),
-            ("automationDetails", .object([("id", .string("hostcontract/\(report.contract)/"))])),
+            ("automationDetails", .object([("id", .string(automationID(contract: report.contract, host: report.host, root: report.root)))])),
             ("invocations", .array([.object([
                 ("executionSuccessful", .bool(true)), ("toolExecutionNotifications", .array(notifications)),
             ])])),
@@ -92,13 +103,13 @@ enum SARIFReport {
 
     /// The log of a check that could not run: an unsuccessful invocation (3.20.14) with the reason
     /// as an error notification, and no results.
-    static func renderNotRun(contract: String, contractFile: String, reason: String) -> String {
+    static func renderNotRun(contract: String, contractFile: String, host: String?, root: String, reason: String) -> String {
         let run = JSONValue.object([
             ("tool", .object([("driver", .object([
                 ("name", .string("hostcontract")), ("version", .string(BuildInfo.version)),
                 ("informationUri", .string("https://github.com/hostcontract/hostcontract")), ("rules", .array([])),
             ]))])),
-            ("automationDetails", .object([("id", .string("hostcontract/\(contract)/"))])),
+            ("automationDetails", .object([("id", .string(automationID(contract: contract, host: host, root: root)))])),
             ("invocations", .array([.object([
                 ("executionSuccessful", .bool(false)),
                 ("toolExecutionNotifications", .array([.object([
@@ -127,6 +138,14 @@ enum SARIFReport {
     static func ruleID(_ result: CheckResult) -> String { "\(result.kind.rawValue).\(result.check)" }
 
     /// "directory.min_bytes" -> "DirectoryMinBytes".
+    /// `hostcontract/CONTRACT/HOST/`, or `hostcontract/CONTRACT/HOST:ROOT/` for an image root:
+    /// the category of the run (3.17.4: everything before the last `/`), one per host.
+    static func automationID(contract: String, host: String?, root: String) -> String {
+        var category = "hostcontract/\(contract)/\(host ?? "unknown-host")"
+        if root != "/" { category += ":" + root }
+        return category + "/"
+    }
+
     static func ruleName(_ id: String) -> String {
         var name = ""
         var upper = true

@@ -1,7 +1,7 @@
 import Contract
 
 /// The report for a person at a terminal: failures first, each with the contract line that
-/// required it and the fix, then a one-line verdict.
+/// required it and the fix, then waived checks with their waiver, then a one-line verdict.
 struct TextReport {
     let colour: Bool
 
@@ -14,13 +14,17 @@ struct TextReport {
         let failures = report.results.filter(\.isViolation)
         let unevaluated = report.unevaluated
         // Warnings: failures, and checks that could not be evaluated, of severity warning.
-        let warnings = report.results.filter { $0.status != .pass && $0.status != .skip && $0.severity == .warning }
+        let warnings = report.results.filter { ($0.status == .fail || $0.status == .error) && $0.severity == .warning }
         for result in failures { text += block(result, label: paint("FAIL", "1;31"), file: report.contractFile) }
         for result in unevaluated { text += block(result, label: paint("ERROR", "1;35"), file: report.contractFile) }
         for result in warnings { text += block(result, label: paint("WARN", "1;33"), file: report.contractFile) }
+        for result in report.results where result.status == .waived {
+            text += block(result, label: paint("WAIVED", "1;36"), file: report.contractFile)
+        }
         let summary = report.summary
         var counts = "\(summary.total) checks: \(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped"
         if summary.errors > 0 { counts += ", \(summary.errors) could not be evaluated" }
+        if summary.waived > 0 { counts += ", \(summary.waived) waived" }
         switch report.verdict {
         case .holds:
             text += paint("contract \(report.contract) holds", "1;32") + " (\(counts))\n"
@@ -43,6 +47,9 @@ struct TextReport {
         }
         if let line = result.line { text += "     required by \(file):\(line)\n" }
         if let fix = result.fix { text += "     fix: \(fix)\n" }
+        if result.status == .waived, let waiver = result.waiver {
+            text += "     waived until \(waiver.until): \(waiver.reason)\n"
+        }
         return text
     }
 }
