@@ -36,15 +36,6 @@ struct ReportFormatTests {
         return texts
     }
 
-    func python(_ script: String, _ input: String) throws -> [String: Any] {
-        let directory = TemporaryDirectory("consumer")
-        let file = directory.write("input", input)
-        let outcome = try run("/usr/bin/env", ["python3", "-c", script, file])
-        guard outcome.status == 0, let json = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
-        else { throw FixtureError(message: "consumer failed: \(outcome.all)") }
-        return json
-    }
-
     @Test func everyConsumerSeesTheSameCounts() throws {
         let root = try faultyRoot()
         let texts = try outputs(root)
@@ -65,7 +56,7 @@ struct ReportFormatTests {
         #expect(report.summary["total"] == total)
 
         // JUnit through junitparser: tests, failures (errors only: warnings are not failures), skipped.
-        let junit = try python("""
+        let junit = try pythonConsumer("""
             import json, sys
             from junitparser import JUnitXml, Failure, Skipped
             xml = JUnitXml.fromfile(sys.argv[1])
@@ -86,7 +77,7 @@ struct ReportFormatTests {
         #expect((junit["suites"] as? [String])?.contains(kind) == true)
 
         // SARIF through sarif-tools, and the structure code scanning needs.
-        let sarif = try python("""
+        let sarif = try pythonConsumer("""
             import json, sys
             from sarif import loader
             f = loader.load_sarif_file(sys.argv[1])
@@ -264,7 +255,7 @@ struct ReportFormatTests {
                 #expect((json["results"] as? [Any])?.isEmpty == true)
                 #expect((json["error"] as? String)?.contains("invalid.toml is invalid") == true, "\(text)")
             case "junit":
-                let counts = try python("""
+                let counts = try pythonConsumer("""
                     import json, sys
                     from junitparser import JUnitXml, Error
                     xml = JUnitXml.fromfile(sys.argv[1])
@@ -274,7 +265,7 @@ struct ReportFormatTests {
                     """, text)
                 #expect(counts["errors"] as? Int == 1 && counts["error_cases"] as? Int == 1 && counts["failures"] as? Int == 0, "\(counts)")
             case "sarif":
-                let summary = try python("""
+                let summary = try pythonConsumer("""
                     import json, sys
                     from sarif import loader
                     log = loader.load_sarif_file(sys.argv[1])

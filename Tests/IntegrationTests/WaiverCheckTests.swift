@@ -34,15 +34,6 @@ struct WaiverCheckTests {
                        environment: environment)
     }
 
-    func python(_ script: String, _ input: String) throws -> [String: Any] {
-        let directory = TemporaryDirectory("consumer")
-        let file = directory.write("input", input)
-        let outcome = try run("/usr/bin/env", ["python3", "-c", script, file])
-        guard outcome.status == 0, let json = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
-        else { throw FixtureError(message: "consumer failed: \(outcome.all)") }
-        return json
-    }
-
     @Test func untilItsDayAWaivedFindingLeavesTheContractHoldingInEveryFormat() throws {
         let directory = TemporaryDirectory("waiver")
         let contract = try contract(in: directory)
@@ -64,7 +55,7 @@ struct WaiverCheckTests {
         #expect(text.standardOutput.contains("waived until 2027-03-31: \(Self.reason)"))
         #expect(text.standardOutput.contains("contract lx-annotate holds") && text.standardOutput.contains(", 1 waived)"))
 
-        let junit = try python("""
+        let junit = try pythonConsumer("""
             import json, sys
             from junitparser import JUnitXml, Skipped
             xml = JUnitXml.fromfile(sys.argv[1])
@@ -78,7 +69,7 @@ struct WaiverCheckTests {
         #expect((junit["skipped"] as? [String: String])?["directory:/var/lib/lx-annotate/pilot:exists"] == "waived until 2027-03-31: \(Self.reason)")
         #expect(junit["failures"] as? Int == 0)
 
-        let sarif = try python("""
+        let sarif = try pythonConsumer("""
             import json, sys
             run = json.load(open(sys.argv[1]))["runs"][0]
             print(json.dumps({

@@ -176,6 +176,17 @@ public struct JSONReportView {
     }
 }
 
+/// What a Python consumer of a report (junitparser, a SARIF reader) prints as JSON, given the
+/// report in a file as its first argument.
+public func pythonConsumer(_ script: String, _ input: String) throws -> [String: Any] {
+    let directory = TemporaryDirectory("consumer")
+    let file = directory.write("input", input)
+    let outcome = try run("/usr/bin/env", ["python3", "-c", script, file])
+    guard outcome.status == 0, let json = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+    else { throw FixtureError(message: "consumer failed: \(outcome.all)") }
+    return json
+}
+
 /// Runs `executable` with `input` on its standard input.
 public func runWithInput(_ executable: String, _ arguments: [String], input: String) throws -> ProcessOutcome {
     let process = Process()

@@ -121,19 +121,6 @@ extension Evaluation {
         return Int(seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400))
     }
 
-    /// "2026-11-27" from seconds since the epoch (UTC), by the civil-from-days algorithm.
-    static func date(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(year)-\(two(month))-\(two(day))"
-    }
+    /// "2026-11-27" from seconds since the epoch (UTC).
+    static func date(_ seconds: Int64) -> String { CalendarDay(secondsSinceEpoch: Int(seconds)).description }
 }
