@@ -13,6 +13,8 @@ public struct Evaluation {
     public let today: CalendarDay?
     /// Package databases read once for every `[[package]]` entry (see ``PackageDatabases``).
     let packageDatabases = PackageDatabases()
+    /// The host's unit directories, read once for every `[[unit]]` entry (see ``UnitDirectories``).
+    let unitDirectories: UnitDirectories
 
     public init(
         contract: Contract, input: EnvironmentInput, host: any ObservedHost, only: Set<EntryKind>? = nil,
@@ -25,6 +27,7 @@ public struct Evaluation {
         self.only = only
         self.tags = tags
         self.today = today
+        unitDirectories = UnitDirectories(listing: host, underRoot: host.rootDirectory != nil)
     }
 
     func includes(_ kind: EntryKind) -> Bool { only?.contains(kind) ?? true }

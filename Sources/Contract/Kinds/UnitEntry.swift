@@ -114,8 +114,7 @@ extension UnitEntry {
 extension Evaluation {
     func evaluate(_ entry: UnitEntry) -> [CheckResult] {
         var recorder = Recorder(context: entry.context, subject: entry.name, skipReason: skipReason(entry.context))
-        let search = UnitSearch(listing: host, searchPath: .debian12)
-        let unit = search.unit(entry.name)
+        let unit = unitDirectories.search.unit(entry.name)
         let found = unit.exists && !unit.isMasked
         let place = unit.fragmentPath.map { " (\(host.operatorPath($0))" + (unit.dropInPaths.isEmpty ? "" : " and \(unit.dropInPaths.count) drop-ins") + ")" } ?? ""
 
@@ -162,8 +161,7 @@ extension Evaluation {
         }
 
         if let wanted = entry.enabled {
-            let enablement = UnitEnablement(listing: host, searchPath: .debian12, underRoot: host.rootDirectory != nil)
-            switch enablement.state(of: entry.name) {
+            switch unitDirectories.enablement.state(of: entry.name) {
             case .success(let state):
                 recorder.verify(
                     "enabled", key: "enabled", state.countsAsEnabled == wanted,

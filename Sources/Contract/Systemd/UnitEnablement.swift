@@ -36,10 +36,15 @@ public final class UnitEnablement {
     /// empty file.
     public let underRoot: Bool
 
-    public init(listing: any UnitDirectoryListing, searchPath: UnitSearchPath = .debian12, underRoot: Bool = true) {
+    public convenience init(listing: any UnitDirectoryListing, searchPath: UnitSearchPath = .debian12, underRoot: Bool = true) {
+        self.init(fileSystem: UnitFileSystem(listing), searchPath: searchPath, underRoot: underRoot)
+    }
+
+    /// Over a file system another search already reads (``UnitDirectories``).
+    init(fileSystem: UnitFileSystem, searchPath: UnitSearchPath, underRoot: Bool) {
         self.searchPath = searchPath
         self.underRoot = underRoot
-        fileSystem = UnitFileSystem(listing)
+        self.fileSystem = fileSystem
     }
 
     enum Mode { case unknown, regular, linked, alias, masked }
