@@ -27,17 +27,23 @@ extension RootDirectory {
     /// recording what permission checks the kernel would make.
     public func resolve(_ path: String) -> Resolution {
         var resolution = Resolution()
-        func node(_ fd: CInt, _ path: String) -> Resolution.Node? {
+        func status(_ fd: CInt) -> FileStatus? {
             var raw = stat()
             guard case .success = valueOrErrno({ system_fstat(fd, &raw) }) else { return nil }
-            let status = FileStatus(raw)
-            let acl = status.kind == .symbolicLink ? nil : try? AccessControlList.read(descriptor: fd, kind: .access).get()
+            return FileStatus(raw)
+        }
+        func node(_ fd: CInt, _ path: String) -> Resolution.Node? {
+            guard let status = status(fd) else { return nil }
+            let acl = status.kind == .symbolicLink ? nil : try? AccessControlList.readAccess(descriptor: fd, status: status).get()
             return Resolution.Node(path: path, status: status, accessControlList: acl)
         }
         let found = lookUp(path, followFinal: true) { fd, directory in
             if let here = node(fd, directory) { resolution.searched.append(here) }
         } stepped: { _, _, entry, entryPath in
-            if let here = node(entry, entryPath), here.status.kind == .symbolicLink { resolution.followed.append(here) }
+            // Only links are kept, and a link has no list: nothing more to read.
+            if let status = status(entry), status.kind == .symbolicLink {
+                resolution.followed.append(Resolution.Node(path: entryPath, status: status, accessControlList: nil))
+            }
         }
         switch found {
         case .success(let target):
@@ -53,6 +59,10 @@ extension RootDirectory {
     public func accessControlList(of path: String, kind: AccessControlList.Kind = .access) -> Result<AccessControlList, HostError> {
         open(path, flags: hostcontract_O_PATH).flatMap { fd in
             defer { _ = system_close(fd) }
+            var raw = stat()
+            if kind == .access, case .success = valueOrErrno({ system_fstat(fd, &raw) }) {
+                return AccessControlList.readAccess(descriptor: fd, status: FileStatus(raw))
+            }
             return AccessControlList.read(descriptor: fd, kind: kind)
         }
     }
