@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /// AT_EMPTY_PATH, which Glibc only declares under _GNU_SOURCE.
@@ -28,6 +29,20 @@ static inline int hostcontract_openat2(int dirfd, const char *path, unsigned lon
                                        unsigned long long mode, unsigned long long resolve) {
     struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/// getxattrat(2) through syscall(2) (Linux 6.13 and later): the size of extended attribute
+/// `name` of `path` looked up from `dirfd` (no value is copied); -1 with errno set (ENODATA when
+/// the file has no such attribute, ENOSYS on an older kernel).
+static inline long hostcontract_getxattrat_size(int dirfd, const char *path, int flags, const char *name) {
+    struct { unsigned long long value; unsigned int size; unsigned int flags; } args = { 0, 0, 0 };
+    return syscall(464, dirfd, path, flags, name, &args, sizeof(args));
+}
+
+/// getxattr(2) asking only for the size of extended attribute `name` of `path` (no value is
+/// copied); -1 with errno set.
+static inline long hostcontract_getxattr_size(const char *path, const char *name) {
+    return (long)getxattr(path, name, 0, 0);
 }
 
 /// The number of CPUs this thread may run on (sched_getaffinity(2), CPU_COUNT); 0 on error.

@@ -221,6 +221,17 @@ internal func system_getgrouplist(
     getgrouplist(user, group, groups, &count)
 }
 
+/// getxattr(2) asking only for the size of attribute `name` (no value copied).
+internal func system_getxattr_size(_ path: String, _ name: String) -> Int {
+    hostcontract_getxattr_size(path, name)
+}
+
+/// getxattrat(2) (Linux 6.13) asking only for the size of attribute `name` of `path` looked up
+/// from `dirfd`; ENOSYS on an older kernel.
+internal func system_getxattrat_size(_ dirfd: CInt, _ path: String, _ flags: CInt, _ name: String) -> Int {
+    hostcontract_getxattrat_size(dirfd, path, flags, name)
+}
+
 /// acl_get_file(3).
 internal func system_acl_get_file(_ path: String, _ type: acl_type_t) -> acl_t? {
     acl_get_file(path, type)

@@ -1,6 +1,7 @@
 import CAcl
 import CLinux
 import Glibc
+import SystemPackage
 
 /// A POSIX ACL as libacl reads it: the owner, named users, owning group, named groups, mask
 /// and other entries, with numeric qualifiers.
@@ -83,6 +84,39 @@ public struct AccessControlList: Sendable, Equatable, CustomStringConvertible {
             if let mapped { entries.append(Entry(tag: mapped, permissions: permissions)) }
         }
         return .success(AccessControlList(entries: entries))
+    }
+
+    /// The access list of the file open at `descriptor` (an O_PATH descriptor will do), whose
+    /// status is `status`: what ``read(descriptor:kind:)`` gives, with fewer lookups. Most files
+    /// carry no list, and libacl then stats /proc/self/fd/N to build one from the mode bits
+    /// (acl_from_mode(3)): here the absence of the attribute is asked of a directory itself
+    /// (getxattrat(2) on ".", Linux 6.13, with no walk through /proc) or of /proc/self/fd/N, and
+    /// the mode is `status`'s. A file that has a list, or any other answer (an older kernel, a
+    /// directory this process may not search), is read by libacl as before.
+    static func readAccess(descriptor: CInt, status: FileStatus) -> Result<AccessControlList, HostError> {
+        let name = "system.posix_acl_access"
+        var size: Result<Int, HostError> = .failure(HostError(errno: ENOSYS))
+        if status.kind == .directory { size = valueOrErrno { system_getxattrat_size(descriptor, ".", 0, name) } }
+        if case .failure(let error) = size, error.code == ENOSYS {
+            size = valueOrErrno { system_getxattr_size("/proc/self/fd/\(descriptor)", name) }
+        }
+        switch size {
+        // libacl: a size of 0, or ENODATA (ENOATTR on Linux), is a file without a list.
+        case .success(0): break
+        case .failure(let error) where error.code == ENODATA: break
+        default: return read(descriptor: descriptor, kind: .access)
+        }
+        return .success(fromMode(status.permissions.rawValue))
+    }
+
+    /// The list the mode bits express: the owner, owning group and other entries, as
+    /// acl_from_mode(3) makes it.
+    static func fromMode(_ mode: mode_t) -> AccessControlList {
+        AccessControlList(entries: [
+            Entry(tag: .userOwner, permissions: UInt8((mode >> 6) & 7)),
+            Entry(tag: .groupOwner, permissions: UInt8((mode >> 3) & 7)),
+            Entry(tag: .other, permissions: UInt8(mode & 7)),
+        ])
     }
 
     /// Replaces the list of the file open at `descriptor`. The corresponding C function is
