@@ -191,14 +191,13 @@ public final class UnitSearch {
         return nil
     }
 
-    /// The names of each unit file: for every name in the map, the unit file it ends at
-    /// (masked ones left out), keyed by that file's name.
-    private lazy var aliasMap: [String: [String]] = {
-        var result: [String: [String]] = [:]
+    /// Every name in the map by the name of the unit file it ends at (a template's by the
+    /// instance's name for an instance), in name order; whether that file is there and not masked
+    /// is left to ``aliases(of:)``, which asks only for the units evaluated.
+    private lazy var namesByFragment: [String: [(name: String, fragment: String)]] = {
+        var result: [String: [(name: String, fragment: String)]] = [:]
         for source in names().keys.sorted() {
-            guard let path = fragment(of: source), let resolved = fileSystem.resolve(path), resolved.node != .missing,
-                !isMask(resolved)
-            else { continue }
+            guard let path = fragment(of: source) else { continue }
             var destination = UnitPath.lastComponent(path)
             if let name = UnitName(destination), name.form == .template, let sourceName = UnitName(source),
                 sourceName.form == .instance, let instance = sourceName.instance
@@ -206,17 +205,31 @@ public final class UnitSearch {
                 guard let instantiated = name.replacingInstance(with: instance) else { continue }
                 destination = instantiated.text
             }
-            result[destination, default: []].append(source)
+            result[destination, default: []].append((source, path))
         }
         return result
     }()
+
+    private var aliasesByFragment: [String: [String]] = [:]
+
+    /// The names of the unit file named `fragmentName`: every name in the map that ends at it,
+    /// where that file is there and not masked.
+    func aliases(of fragmentName: String) -> [String] {
+        if let known = aliasesByFragment[fragmentName] { return known }
+        let found = (namesByFragment[fragmentName] ?? []).filter { entry in
+            guard let resolved = fileSystem.resolve(entry.fragment), resolved.node != .missing else { return false }
+            return !isMask(resolved)
+        }.map(\.name)
+        aliasesByFragment[fragmentName] = found
+        return found
+    }
 
     /// `unit_file_find_fragment()`: the unit file and every name of the unit.
     func findFragment(_ name: UnitName) -> (String?, Set<String>) {
         var names: Set<String> = []
         func addNames(_ key: String, fragmentName: String?) {
             if name.form != .template { names.insert(key) }
-            for alias in aliasMap[key] ?? [] {
+            for alias in aliases(of: key) {
                 if name.form == .instance, let aliasName = UnitName(alias), aliasName.form == .template, let instance = name.instance {
                     guard let instantiated = aliasName.replacingInstance(with: instance) else { continue }
                     if let other = fragment(of: instantiated.text), let fragmentName, UnitPath.lastComponent(other) != fragmentName { continue }
