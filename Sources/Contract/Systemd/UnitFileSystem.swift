@@ -53,6 +53,18 @@ final class UnitFileSystem {
     /// and what it leads to; nil for a loop. A missing component ends the walk: the rest is
     /// appended as written (`CHASE_NONEXISTENT`).
     func resolve(_ path: String, followLast: Bool = true) -> (path: String, node: Node)? {
+        // The search asks for the same paths over and over (every unit's drop-in directories,
+        // each alias), and the listings under an answer never change: each is worked out once.
+        if let known = resolvedPaths[followLast ? 1 : 0][path] { return known }
+        let answer = walk(path, followLast: followLast)
+        resolvedPaths[followLast ? 1 : 0][path] = .some(answer)
+        return answer
+    }
+
+    /// What ``resolve(_:followLast:)`` answered for each path, not following and following the last link.
+    private var resolvedPaths: [[String: (path: String, node: Node)?]] = [[:], [:]]
+
+    private func walk(_ path: String, followLast: Bool) -> (path: String, node: Node)? {
         var pending = UnitPath.components(path)
         var resolved: [String] = []
         var links = 0

@@ -2,7 +2,8 @@
 enum UnitPath {
     /// The components of `path`, without empty ones (`//` counts as `/`).
     static func components(_ path: String) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // On bytes, as systemd splits: `/` is ASCII, and no other byte of UTF-8 equals it.
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
     }
 
     static func join(_ components: [String]) -> String { "/" + components.joined(separator: "/") }
