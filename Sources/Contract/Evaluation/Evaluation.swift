@@ -15,6 +15,8 @@ public struct Evaluation {
     let packageDatabases = PackageDatabases()
     /// The host's unit directories, read once for every `[[unit]]` entry (see ``UnitDirectories``).
     let unitDirectories: UnitDirectories
+    /// Each path's access trace, asked of the host once (see ``AccessTraces``).
+    let accessTraces = AccessTraces()
 
     public init(
         contract: Contract, input: EnvironmentInput, host: any ObservedHost, only: Set<EntryKind>? = nil,

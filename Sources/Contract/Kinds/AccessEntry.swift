@@ -58,7 +58,7 @@ extension Evaluation {
             return recorder.results
         }
         let principal = Principal(name: user.name, userID: user.id, groupIDs: host.groupIDs(of: user))
-        let trace = host.trace(path)
+        let trace = accessTraces.trace(path, on: host)
         var grants: [(String, AccessDecision)] = []
         for (right, check) in wanted {
             let allowed = entry.allow.contains(right)

@@ -383,7 +383,7 @@ extension Evaluation {
                 continue
             }
             let principal = Principal(name: account.name, userID: account.id, groupIDs: host.groupIDs(of: account))
-            let trace = host.trace(normalise(path))
+            let trace = accessTraces.trace(normalise(path), on: host)
             let rights: [AccessRights] = trace.target?.facts.kind == .directory ? [.read, .execute] : [.read]
             var denied: (AccessRights, Verdict)? = nil
             for right in rights {
