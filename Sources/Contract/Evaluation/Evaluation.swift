@@ -128,8 +128,12 @@ public struct Evaluation {
         let secrets = Set(environment.secretValues.filter { !$0.isEmpty })
         guard !secrets.isEmpty else { return results }
         let squashed = Set(secrets.map(Self.squashed).filter { !$0.isEmpty && $0 != "/" })
+        // A text normalisation leaves alone (most are) has been searched for every secret that
+        // is its own squashed form already.
+        let squashedOnly = squashed.subtracting(secrets)
         func reveals(_ text: String) -> Bool {
             if secrets.contains(where: { text.contains($0) }) { return true }
+            if Self.isSquashed(text) { return squashedOnly.contains { text.contains($0) } }
             let text = Self.squashed(text)
             return squashed.contains { text.contains($0) }
         }
@@ -146,6 +150,21 @@ public struct Evaluation {
             result.fix = scrub(result.fix)
             return result
         }
+    }
+
+    /// Whether ``squashed(_:)`` leaves `text` as it is: no `//`, no `/./`, no trailing `/` or `/.`.
+    static func isSquashed(_ text: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        var count = 0
+        for byte in text.utf8 {
+            if byte == slash && (previous == slash || (previous == dot && beforePrevious == slash && count >= 2)) { return false }
+            beforePrevious = previous
+            previous = byte
+            count += 1
+        }
+        if count > 1 && previous == slash { return false }
+        return !(count >= 2 && previous == dot && beforePrevious == slash)
     }
 
     /// `text` with the changes path normalisation makes inside it: runs of `/` as one, `/./` as
