@@ -62,6 +62,14 @@ public struct Gate {
             journal(errors.map { JournalEntry.fields(for: $0, contract: contractPath) })
             return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: outcome.diagnostics)
         }
+        if !allowUntrustedContract,
+            let reason = ContractFile.untrustedInclude(of: contract, consequence: "decide what the gate lets start")
+        {
+            let verdict = "refusing contract \(contractPath): \(reason)"
+            ServiceManager.notifyStatus(verdict)
+            journal([JournalEntry.fields(untrustedContract: contractPath, verdict: verdict)])
+            return Refusal(status: Self.refused, verdict: verdict, report: nil, diagnostics: [])
+        }
         var report: Report
         let deadline = Terminal.monotonicClock() + waitSeconds
         while true {

@@ -38,6 +38,9 @@ public struct StartupCheck {
         guard let contract = outcome.contract else {
             throw ContractViolation(reason: .invalidContract(outcome.errors.map(\.description)))
         }
+        if !allowUntrustedContract, let reason = ContractFile.untrustedInclude(of: contract, consequence: "decide what starts") {
+            throw ContractViolation(reason: .untrustedContract(reason))
+        }
         let report: Report
         do {
             report = try Inspector(contract: contract, root: root, processEnvironment: environment).run()

@@ -24,6 +24,8 @@ public struct CheckResult: Codable, Sendable, Hashable {
     public var fix: String?
     /// The contract line that required the check.
     public var line: Int?
+    /// The included file that line is in; nil for the contract's own file.
+    public var file: String?
     /// The user whose access an `[[access]]` check is about.
     public var principal: String?
     /// The entry's waiver, on every check of an entry that has one.

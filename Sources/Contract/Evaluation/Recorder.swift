@@ -33,6 +33,7 @@ struct Recorder {
             kind: context.kind, subject: subject, check: check, status: status, severity: context.severity,
             message: message, expected: expected, actual: skipReason == nil ? actual : nil, fix: fix,
             line: key.map(context.line(of:)) ?? context.line, principal: principal, waiver: context.waiver))
+        results[results.count - 1].file = context.file
     }
 
     mutating func pass(_ check: String, key: String? = nil, _ message: String, expected: String? = nil, actual: String? = nil) {

@@ -12,6 +12,8 @@ public struct NginxSection: Sendable, Hashable {
     public var protected: [Template] = []
     /// The line of the `protected` key.
     public var protectedLine: Int? = nil
+    /// The included file the section is in; nil for the contract's own.
+    public var file: String? = nil
 }
 
 extension NginxSection {
@@ -49,7 +51,8 @@ extension NginxSection {
         return NginxSection(
             line: r.line, config: config, serverName: serverName, workerAccess: workerAccess,
             locations: locations, servers: servers, protected: protected,
-            protectedLine: r.table.contains(key: "protected") ? r.line(of: "protected") : nil)
+            protectedLine: r.table.contains(key: "protected") ? r.line(of: "protected") : nil,
+            file: log.isIncluded ? log.file : nil)
     }
 }
 
@@ -62,7 +65,7 @@ extension Evaluation {
            !nginx.servers.contains(where: { self.selected($0.context) }) {
             return []
         }
-        let section = EntryContext(kind: .nginx, line: nginx.line, keyLines: [:])
+        let section = EntryContext(kind: .nginx, line: nginx.line, keyLines: [:], file: nginx.file)
         var recorder = Recorder(context: section, subject: nginx.config.source, skipReason: nil)
         guard case .success(let main) = environment.resolve(nginx.config) else {
             recorder.skip("config", "config depends on a variable that is not set")
@@ -137,7 +140,8 @@ extension Evaluation {
             }
             results += recorder.results
         }
-        let exposure = EntryContext(kind: .nginx, line: nginx.line, keyLines: ["protected": nginx.protectedLine ?? nginx.line])
+        let exposure = EntryContext(
+            kind: .nginx, line: nginx.line, keyLines: ["protected": nginx.protectedLine ?? nginx.line], file: nginx.file)
         results += checkExposure(nginx, servers: selected, configuration: configuration, context: exposure)
         guard let first = unread.first else { return results }
         // What is missing may be in the file that could not be read: a failure is not proven.

@@ -17,26 +17,49 @@ public enum ContractLoader {
 
     static let entryKeys = ["when", "severity", "message", "waiver", "tags"]
 
+    /// Reads a file a contract includes, by its path as resolved against the including file's
+    /// directory: its text, or why it cannot be read.
+    public typealias IncludeReader = (String) -> Result<String, IncludeFailure>
+
+    /// Why an included file cannot be read (`no such file`, `is not UTF-8 text`).
+    public struct IncludeFailure: Error, Sendable {
+        public var reason: String
+        public init(_ reason: String) { self.reason = reason }
+    }
+
     /// `patterns` compiles the contract's regular expressions; the model keeps them compiled.
-    public static func load(text: String, file: String, patterns: any PatternEngine) -> Outcome {
+    /// `include` reads the files of an `include` list; without it (standard input) a contract
+    /// that includes files is an error.
+    public static func load(
+        text: String, file: String, patterns: any PatternEngine, include: IncludeReader? = nil
+    ) -> Outcome {
+        let loading = Loading(patterns: patterns, include: include)
         let log = DiagnosticLog(file: file)
+        loading.logs.append(log)
+        guard let table = parse(text, log: log) else { return Outcome(contract: nil, diagnostics: log.diagnostics) }
+        var contract = Contract(name: "", file: file)
+        Loader(table: table, map: SourceMap(text: text), log: log, file: file, loading: loading)
+            .run(into: &contract, chain: [normalise(file)])
+        CrossCheck(contract: contract, references: loading.references, log: log).run()
+        let diagnostics = loading.logs.flatMap(\.diagnostics)
+        let failed = diagnostics.contains { $0.severity == .error }
+        return Outcome(contract: failed ? nil : contract, diagnostics: diagnostics)
+    }
+
+    /// The TOML table of `text`, or nil with its syntax error logged.
+    static func parse(_ text: String, log: DiagnosticLog) -> TOMLTable? {
         if let problem = SyntaxGuard.firstProblem(in: text) {
             log.error(line: problem.line, column: problem.column, problem.message)
-            return Outcome(contract: nil, diagnostics: log.diagnostics)
+            return nil
         }
-        let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            return try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             log.error(line: error.source.begin.line, column: error.source.begin.column, syntaxMessage(error, text: text))
-            return Outcome(contract: nil, diagnostics: log.diagnostics)
         } catch {
             log.error(line: 1, "cannot be read as TOML: \(error)")
-            return Outcome(contract: nil, diagnostics: log.diagnostics)
         }
-        let loader = Loader(table: table, map: SourceMap(text: text), log: log, file: file, patterns: patterns)
-        let contract = loader.run()
-        return Outcome(contract: log.hasErrors ? nil : contract, diagnostics: log.diagnostics)
+        return nil
     }
 
     /// TOML's own message, with the likely intent where the error has a classic cause.
@@ -52,41 +75,73 @@ public enum ContractLoader {
     }
 }
 
-/// One load: the TOML table, the source map and the log.
+/// What the files of one load share: the variable references (checked once every file is
+/// read), the log of each file, where `[environment]` and `[nginx]` were given, and which
+/// files were read.
+private final class Loading {
+    let patterns: any PatternEngine
+    let include: ContractLoader.IncludeReader?
+    let references = ReferenceLog()
+    var logs: [DiagnosticLog] = []
+    /// Files read so far, normalised: a file included twice (by two others) is read once.
+    var read: Set<String> = []
+    var environmentPlace: String?
+    var nginxPlace: String?
+
+    /// Includes nest at most this deep: a circle through a link, whose paths differ, ends here.
+    static let maximumDepth = 16
+
+    init(patterns: any PatternEngine, include: ContractLoader.IncludeReader?) {
+        self.patterns = patterns
+        self.include = include
+    }
+}
+
+/// One file of a load: its TOML table, source map and log.
 private final class Loader {
     let table: TOMLTable
     let map: SourceMap
     let log: DiagnosticLog
     let file: String
-    let patterns: any PatternEngine
-    let references = ReferenceLog()
+    let loading: Loading
+    var patterns: any PatternEngine { loading.patterns }
+    var references: ReferenceLog { loading.references }
 
-    init(table: TOMLTable, map: SourceMap, log: DiagnosticLog, file: String, patterns: any PatternEngine) {
+    init(table: TOMLTable, map: SourceMap, log: DiagnosticLog, file: String, loading: Loading) {
         self.table = table
         self.map = map
         self.log = log
         self.file = file
-        self.patterns = patterns
+        self.loading = loading
     }
 
     static let arrayKinds: [String] = [
         "directory", "file", "key", "tree", "user", "group", "access", "variable", "encrypted", "certificate",
         "unit", "package", "config", "port", "connect", "http", "command",
     ]
-    static let topKeys = ["contract", "schema", "description", "environment", "nginx"] + arrayKinds
+    static let topKeys = ["contract", "schema", "description", "include", "environment", "nginx"] + arrayKinds
 
-    func run() -> Contract {
+    /// Adds this file's entries to `contract`, after those of the files it includes (in their
+    /// order, each after its own includes). `chain`: the files that led here, this one last.
+    func run(into contract: inout Contract, chain: [String]) {
+        loading.read.insert(chain.last!)
         let top = TableReader(
             table: table, section: map.table(""), fallbackLine: 1, label: nil, log: log, references: references)
-        let name = top.nonEmptyString("contract", required: true) ?? ""
+        let isIncluded = log.isIncluded
+        // An included file may stand alone as a contract; its name and description are its own.
+        let name = top.nonEmptyString("contract", required: !isIncluded)
         if let schema = top.integer("schema") {
             if schema != 1 {
                 top.error("schema", "schema \(schema) is not supported; this hostcontract reads schema 1")
             }
-        } else if !table.contains(key: "schema") {
+        } else if !table.contains(key: "schema"), !isIncluded {
             top.error(nil, "missing required key 'schema' (write 'schema = 1')")
         }
-        var contract = Contract(name: name, description: top.string("description"), file: file)
+        let description = top.string("description")
+        if !isIncluded {
+            contract.name = name ?? ""
+            contract.description = description
+        }
         for (key, value) in table where !Self.topKeys.contains(key) {
             let line = map.arrayEntry(key, index: 0)?.line ?? map.table(key)?.line ?? top.line(of: key)
             let isEntry = value.array != nil || value.table != nil
@@ -95,31 +150,80 @@ private final class Loader {
             let what = isEntry ? "unknown entry kind '\(header(of: key))'" : "unknown key '\(key)'"
             log.error(line: line, what + hint)
         }
+        for path in top.strings("include") ?? [] {
+            include(path, line: top.line(of: "include"), into: &contract, chain: chain)
+        }
+        references.file = isIncluded ? file : nil
         if let environment = table["environment"] {
-            contract.environment = EnvironmentSection.read(environment, map: map, log: log, references: references)
+            let line = map.table("environment")?.line ?? top.line(of: "environment")
+            if let other = loading.environmentPlace {
+                log.error(line: line, "[environment] is also given at \(other): give it in one file")
+            } else {
+                loading.environmentPlace = "\(file):\(line)"
+                contract.environment = EnvironmentSection.read(environment, map: map, log: log, references: references)
+            }
         }
-        contract.directories = entries("directory") { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.files = entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.keys = entries("key") { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.trees = entries("tree") { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.users = entries("user") { UserEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.groups = entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.accesses = entries("access") { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.variables = entries("variable") { VariableEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.encrypted = entries("encrypted") { EncryptedEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.certificates = entries("certificate") { CertificateEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.units = entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.packages = entries("package") { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.configs = entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.ports = entries("port") { PortEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.connections = entries("connect") { ConnectEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.requests = entries("http") { HTTPEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.commands = entries("command") { CommandEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.directories += entries("directory") { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.files += entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.keys += entries("key") { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.trees += entries("tree") { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.users += entries("user") { UserEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.groups += entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.accesses += entries("access") { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.variables += entries("variable") { VariableEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.encrypted += entries("encrypted") { EncryptedEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.certificates += entries("certificate") { CertificateEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.units += entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.packages += entries("package") { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.configs += entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.ports += entries("port") { PortEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.connections += entries("connect") { ConnectEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.requests += entries("http") { HTTPEntry.read($0, ordinal: $1, patterns: patterns) }
+        contract.commands += entries("command") { CommandEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
-            contract.nginx = NginxSection.read(nginx, map: map, log: log, references: references, patterns: patterns)
+            let line = map.table("nginx")?.line ?? top.line(of: "nginx")
+            if let other = loading.nginxPlace {
+                log.error(line: line, "[nginx] is also given at \(other): give it, with its locations and servers, in one file")
+            } else {
+                loading.nginxPlace = "\(file):\(line)"
+                contract.nginx = NginxSection.read(nginx, map: map, log: log, references: references, patterns: patterns)
+            }
         }
-        CrossCheck(contract: contract, references: references, log: log).run()
-        return contract
+    }
+
+    /// Reads the file `path` names (relative to this file's directory) and adds its entries.
+    private func include(_ path: String, line: Int, into contract: inout Contract, chain: [String]) {
+        guard let reader = loading.include else {
+            log.error(line: line, key: "include", "a contract on standard input cannot include files: they are found beside the including file")
+            return
+        }
+        guard !path.isEmpty else {
+            log.error(line: line, key: "include", "an empty path includes nothing")
+            return
+        }
+        let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+        let resolved = normalise(path.hasPrefix("/") ? path : (directory.isEmpty ? "/" : directory) + "/" + path)
+        if let start = chain.firstIndex(of: resolved) {
+            let circle = (chain[start...] + [resolved]).joined(separator: " -> ")
+            log.error(line: line, key: "include", "'\(path)' includes itself: \(circle)")
+            return
+        }
+        guard !loading.read.contains(resolved) else { return }
+        guard chain.count < Loading.maximumDepth else {
+            log.error(line: line, key: "include", "'\(path)' is more than \(Loading.maximumDepth) includes deep (a circle through a link?)")
+            return
+        }
+        switch reader(resolved) {
+        case .failure(let failure):
+            log.error(line: line, key: "include", "cannot include '\(path)' (\(resolved)): \(failure.reason)")
+        case .success(let text):
+            let included = DiagnosticLog(file: resolved, isIncluded: true)
+            loading.logs.append(included)
+            guard let table = ContractLoader.parse(text, log: included) else { return }
+            Loader(table: table, map: SourceMap(text: text), log: included, file: resolved, loading: loading)
+                .run(into: &contract, chain: chain + [resolved])
+            contract.includedFiles.append(resolved)
+        }
     }
 
     func header(of kind: String) -> String {

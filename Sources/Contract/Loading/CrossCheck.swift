@@ -23,22 +23,22 @@ struct CrossCheck {
                     : "'${\(reference.variable)}' is not declared by any [[variable]]: its value is not known not to be secret and is never shown, so what uses it is skipped"
                 if reference.isListing {
                     // A key naming a variable (key_id_in) names one the contract knows, or nothing.
-                    log.error(line: reference.line, entry: reference.entry, key: reference.key,
+                    log.error(in: reference.file, line: reference.line, entry: reference.entry, key: reference.key,
                               "'\(reference.variable)' is not declared by any [[variable]]" + hint)
                 } else {
-                    log.warning(line: reference.line, entry: reference.entry, key: reference.key, what + hint)
+                    log.warning(in: reference.file, line: reference.line, entry: reference.entry, key: reference.key, what + hint)
                 }
             } else if secrets.contains(reference.variable) && !reference.isListing && !reference.isPresence {
                 let what = reference.isCondition
                     ? "cannot test secret variable \(reference.variable): its value would appear in skip messages"
                     : "cannot interpolate secret variable '${\(reference.variable)}': its value would appear in output"
-                log.error(line: reference.line, entry: reference.entry, key: reference.key, what)
+                log.error(in: reference.file, line: reference.line, entry: reference.entry, key: reference.key, what)
             } else if let how = derived[reference.variable], !reference.isListing, !reference.isPresence {
                 // An alias of a secret, or a default that takes one, holds the secret's value.
                 let what = reference.isCondition
                     ? "cannot test \(reference.variable), which \(how): its value would appear in skip messages"
                     : "cannot interpolate '${\(reference.variable)}', which \(how): its value would appear in output"
-                log.error(line: reference.line, entry: reference.entry, key: reference.key, what)
+                log.error(in: reference.file, line: reference.line, entry: reference.entry, key: reference.key, what)
             }
         }
 
@@ -46,8 +46,9 @@ struct CrossCheck {
         for variable in contract.variables where variable.defaultValue != nil || !variable.aliases.isEmpty {
             if let first = givers[variable.name] {
                 log.error(
-                    line: variable.context.line, entry: "[[variable]] #\(variable.context.ordinal) (name = \"\(variable.name)\")",
-                    "only one entry for \(variable.name) may give 'default' or 'aliases'; line \(first.context.line) already does")
+                    in: variable.context.file, line: variable.context.line,
+                    entry: "[[variable]] #\(variable.context.ordinal) (name = \"\(variable.name)\")",
+                    "only one entry for \(variable.name) may give 'default' or 'aliases'; \(first.context.place) already does")
             } else {
                 givers[variable.name] = variable
             }
@@ -56,7 +57,7 @@ struct CrossCheck {
             let entry = "[[variable]] #\(variable.context.ordinal) (name = \"\(name)\")"
             if let cycle = defaultCycle(from: name, givers: givers) {
                 log.error(
-                    line: variable.context.line(of: "default"), entry: entry, key: "default",
+                    in: variable.context.file, line: variable.context.line(of: "default"), entry: entry, key: "default",
                     "defaults refer to each other in a circle: \(cycle.joined(separator: " -> "))")
             }
         }
@@ -64,20 +65,21 @@ struct CrossCheck {
         for (name, variable) in givers.sorted(by: { $0.key < $1.key })
         where (sizes[name] ?? 0) > Template.maximumExpansion {
             log.error(
-                line: variable.context.line(of: "default"),
+                in: variable.context.file, line: variable.context.line(of: "default"),
                 entry: "[[variable]] #\(variable.context.ordinal) (name = \"\(name)\")", key: "default",
                 "the default of \(name) expands to more than \(Template.maximumExpansion) bytes (defaults that repeat other defaults multiply)")
         }
 
-        var seen: [String: Int] = [:]
+        var seen: [String: EntryContext] = [:]
         for directory in contract.directories {
             let path = directory.path.source
-            if let line = seen[path], directory.context.condition.isAlways {
+            if let other = seen[path], directory.context.condition.isAlways {
                 log.warning(
-                    line: directory.context.line, entry: "[[directory]] #\(directory.context.ordinal) (path = \"\(path)\")",
-                    "'\(path)' is also declared at line \(line)")
+                    in: directory.context.file, line: directory.context.line,
+                    entry: "[[directory]] #\(directory.context.ordinal) (path = \"\(path)\")",
+                    "'\(path)' is also declared at \(other.place)")
             }
-            seen[path] = directory.context.line
+            seen[path] = directory.context
         }
         checkAbsentPaths()
     }
@@ -108,9 +110,9 @@ struct CrossCheck {
             let absent = normalise(template.source)
             for (path, other) in found.map({ wanted[$0] }) {
                 log.error(
-                    line: context.line(of: "absent"), entry: "\(context.kind.header) #\(context.ordinal) (path = \"\(template.source)\")",
+                    in: context.file, line: context.line(of: "absent"), entry: "\(context.kind.header) #\(context.ordinal) (path = \"\(template.source)\")",
                     key: "absent",
-                    "'\(template.source)' must not exist, but \(other.kind.header) #\(other.ordinal) at line \(other.line) declares '\(path)'\(normalise(path) == absent ? "" : " below it")")
+                    "'\(template.source)' must not exist, but \(other.kind.header) #\(other.ordinal) at \(other.place) declares '\(path)'\(normalise(path) == absent ? "" : " below it")")
             }
         }
     }

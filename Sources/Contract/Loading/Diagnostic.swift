@@ -37,16 +37,22 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 /// Gathers diagnostics over one load, so every error is reported in one pass.
 final class DiagnosticLog {
     let file: String
+    /// Whether `file` is included by another contract file (its entries then name it).
+    let isIncluded: Bool
     var diagnostics: [Diagnostic] = []
 
-    init(file: String) { self.file = file }
-
-    func error(line: Int, column: Int? = nil, entry: String? = nil, key: String? = nil, _ message: String) {
-        diagnostics.append(Diagnostic(file: file, line: line, column: column, entry: entry, key: key, message: message))
+    init(file: String, isIncluded: Bool = false) {
+        self.file = file
+        self.isIncluded = isIncluded
     }
 
-    func warning(line: Int, entry: String? = nil, key: String? = nil, _ message: String) {
-        diagnostics.append(Diagnostic(severity: .warning, file: file, line: line, entry: entry, key: key, message: message))
+    /// `in`: the included file the line is in, for the checks of the whole contract; nil for this log's.
+    func error(in other: String? = nil, line: Int, column: Int? = nil, entry: String? = nil, key: String? = nil, _ message: String) {
+        diagnostics.append(Diagnostic(file: other ?? file, line: line, column: column, entry: entry, key: key, message: message))
+    }
+
+    func warning(in other: String? = nil, line: Int, entry: String? = nil, key: String? = nil, _ message: String) {
+        diagnostics.append(Diagnostic(severity: .warning, file: other ?? file, line: line, entry: entry, key: key, message: message))
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

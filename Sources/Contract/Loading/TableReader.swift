@@ -411,7 +411,8 @@ final class TableReader {
         let message = nonEmptyString("message")
         return EntryContext(
             kind: kind, ordinal: ordinal, line: line, keyLines: keyLines,
-            condition: condition(), severity: severity, message: message, waiver: waiver(), tags: tags())
+            condition: condition(), severity: severity, message: message, waiver: waiver(), tags: tags(),
+            file: log.isIncluded ? log.file : nil)
     }
 
     /// `waiver = { until = 2027-03-31, reason = "..." }` (the date a TOML date or a
@@ -498,6 +499,8 @@ final class ReferenceLog {
     struct Reference {
         var variable: String
         var line: Int
+        /// The included file the reference is in; nil for the contract's own.
+        var file: String?
         var entry: String?
         var key: String
         var isCondition: Bool
@@ -508,12 +511,15 @@ final class ReferenceLog {
     }
 
     var references: [Reference] = []
+    /// The included file being read; nil while the contract's own is.
+    var file: String?
 
     func add(
         _ variable: String, line: Int, entry: String?, key: String, isCondition: Bool = false, isListing: Bool = false,
         isPresence: Bool = false
     ) {
         references.append(Reference(
-            variable: variable, line: line, entry: entry, key: key, isCondition: isCondition, isListing: isListing, isPresence: isPresence))
+            variable: variable, line: line, file: file, entry: entry, key: key, isCondition: isCondition, isListing: isListing,
+            isPresence: isPresence))
     }
 }

@@ -5,6 +5,8 @@ public struct Contract: Sendable, Hashable {
     public var description: String?
     /// The file it was loaded from, as given on the command line.
     public var file: String
+    /// The files it includes, directly or through others, in the order their entries come.
+    public var includedFiles: [String] = []
 
     public var environment: EnvironmentSection?
     public var directories: [DirectoryEntry] = []

@@ -16,11 +16,13 @@ public struct EntryContext: Sendable, Hashable {
     public var waiver: Waiver?
     /// Labels that `check --tags` selects entries by.
     public var tags: [String]
+    /// The included file the entry comes from; nil for the contract's own file.
+    public var file: String?
 
     public init(
         kind: EntryKind, ordinal: Int = 1, line: Int = 0, keyLines: [String: Int] = [:],
         condition: Condition = Condition(), severity: Severity = .error, message: String? = nil,
-        waiver: Waiver? = nil, tags: [String] = []
+        waiver: Waiver? = nil, tags: [String] = [], file: String? = nil
     ) {
         self.kind = kind
         self.ordinal = ordinal
@@ -31,7 +33,11 @@ public struct EntryContext: Sendable, Hashable {
         self.message = message
         self.waiver = waiver
         self.tags = tags
+        self.file = file
     }
+
+    /// `FILE:LINE` for an entry of an included file, `line N` for one of the contract's own.
+    public var place: String { file.map { "\($0):\(line)" } ?? "line \(line)" }
 
     /// The line of `key`, or of the entry where the key was not found in the text.
     public func line(of key: String) -> Int { keyLines[key] ?? line }

@@ -66,10 +66,16 @@ struct Check: ParsableCommand {
         if !loaded.commands.isEmpty, host.root == "/", let reason = contract.isStandardInput
             ? (Terminal.isRoot && !trust.allowUntrustedContract ? "a contract on standard input has no owner to trust" : nil)
             : trust.untrustedReason(contract.contract, consequence: "run commands as root")
+                ?? trust.untrustedInclude(of: loaded, consequence: "run commands as root")
         {
             FileHandleStream.standardError.write("hostcontract: refusing contract \(contract.name): it has [[command]] entries, and \(reason)\n")
             try reportNotRun("refused: the contract runs commands and \(reason)")
             throw ExitCode(2)
+        }
+        if !contract.isStandardInput, let reason = trust.untrustedInclude(
+            of: loaded, consequence: "decide what this audit passes, and provision and gate refuse it")
+        {
+            FileHandleStream.standardError.write("hostcontract: warning: contract \(contract.contract) is not trusted: \(reason)\n")
         }
         if let tags {
             let unknown = tags.subtracting(loaded.tags).sorted()

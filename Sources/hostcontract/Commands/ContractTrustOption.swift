@@ -1,4 +1,5 @@
 import ArgumentParser
+import Contract
 import Provision
 
 /// The escape from the trust rule for contracts, shared by the commands that act on a host.
@@ -11,5 +12,10 @@ struct ContractTrustOption: ParsableArguments {
     /// Why the contract must not be taken, or nil (not root, trusted, or allowed by the flag).
     func untrustedReason(_ path: String, consequence: String) -> String? {
         allowUntrustedContract ? nil : ContractFile.untrustedReason(path, consequence: consequence)
+    }
+
+    /// The same for the files the loaded contract includes.
+    func untrustedInclude(of contract: Contract, consequence: String) -> String? {
+        allowUntrustedContract ? nil : ContractFile.untrustedInclude(of: contract, consequence: consequence)
     }
 }

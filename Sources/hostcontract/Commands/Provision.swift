@@ -32,6 +32,10 @@ struct Provision: ParsableCommand {
             throw ExitCode(2)
         }
         let loaded = try contract.load()
+        if let reason = trust.untrustedInclude(of: loaded, consequence: "make provision change any path") {
+            FileHandleStream.standardError.write("hostcontract: refusing contract \(contract.contract): \(reason)\n")
+            throw ExitCode(2)
+        }
         let outcome: ProvisionOutcome
         do {
             outcome = try Provisioner(contract: loaded, root: host.root, environmentFile: host.envFile).run(dryRun: dryRun)

@@ -47,6 +47,7 @@ enum JSONReport {
         if let actual = result.actual { fields.append(("actual", .string(actual))) }
         if let fix = result.fix { fields.append(("fix", .string(fix))) }
         if let line = result.line { fields.append(("line", .number(line))) }
+        if let file = result.file { fields.append(("file", .string(file))) }
         if let principal = result.principal { fields.append(("principal", .string(principal))) }
         if let waiver = result.waiver {
             fields.append(("waiver", .object([

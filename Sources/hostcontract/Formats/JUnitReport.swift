@@ -28,14 +28,14 @@ enum JUnitReport {
                     xml += ">\n      <skipped message=\"\(escape(result.message))\"/>\n    </testcase>\n"
                 case .waived:
                     let waiver = result.waiver.map { "waived until \($0.until): \($0.reason)" } ?? "waived"
-                    xml += ">\n      <skipped message=\"\(escape(waiver))\">\(escape(details(result, file: report.contractFile)))</skipped>\n    </testcase>\n"
+                    xml += ">\n      <skipped message=\"\(escape(waiver))\">\(escape(details(result, file: result.file ?? report.contractFile)))</skipped>\n    </testcase>\n"
                 case .fail where result.severity == .warning, .error where result.severity == .warning:
                     let label = result.status == .error ? "warning: could not be evaluated: " : "warning: "
-                    xml += ">\n      <system-out>\(escape(label + details(result, file: report.contractFile)))</system-out>\n    </testcase>\n"
+                    xml += ">\n      <system-out>\(escape(label + details(result, file: result.file ?? report.contractFile)))</system-out>\n    </testcase>\n"
                 case .fail, .error:
                     let element = result.status == .fail ? "failure" : "error"
                     xml += ">\n      <\(element) message=\"\(escape(result.message))\" type=\"\(escape(result.check))\">"
-                        + escape(details(result, file: report.contractFile)) + "</\(element)>\n    </testcase>\n"
+                        + escape(details(result, file: result.file ?? report.contractFile)) + "</\(element)>\n    </testcase>\n"
                 }
             }
             xml += "  </testsuite>\n"

@@ -36,7 +36,7 @@ enum SARIFReport {
         let results = report.results.filter { $0.status == .fail || $0.status == .error || $0.status == .waived }.map { result -> JSONValue in
             let location: [(String, JSONValue)] = [
                 ("physicalLocation", .object([
-                    ("artifactLocation", .object([("uri", .string(report.contractFile))])),
+                    ("artifactLocation", .object([("uri", .string(result.file ?? report.contractFile))])),
                     ("region", .object([("startLine", .number(max(1, result.line ?? 1)))])),
                 ])),
                 ("logicalLocations", .array([.object([

@@ -15,11 +15,11 @@ struct TextReport {
         let unevaluated = report.unevaluated
         // Warnings: failures, and checks that could not be evaluated, of severity warning.
         let warnings = report.results.filter { ($0.status == .fail || $0.status == .error) && $0.severity == .warning }
-        for result in failures { text += block(result, label: paint("FAIL", "1;31"), file: report.contractFile) }
-        for result in unevaluated { text += block(result, label: paint("ERROR", "1;35"), file: report.contractFile) }
-        for result in warnings { text += block(result, label: paint("WARN", "1;33"), file: report.contractFile) }
+        for result in failures { text += block(result, label: paint("FAIL", "1;31"), file: result.file ?? report.contractFile) }
+        for result in unevaluated { text += block(result, label: paint("ERROR", "1;35"), file: result.file ?? report.contractFile) }
+        for result in warnings { text += block(result, label: paint("WARN", "1;33"), file: result.file ?? report.contractFile) }
         for result in report.results where result.status == .waived {
-            text += block(result, label: paint("WAIVED", "1;36"), file: report.contractFile)
+            text += block(result, label: paint("WAIVED", "1;36"), file: result.file ?? report.contractFile)
         }
         let summary = report.summary
         var counts = "\(summary.total) checks: \(summary.passed) passed, \(summary.failed) failed, \(summary.skipped) skipped"
