@@ -81,6 +81,36 @@ struct ContractTrustTests {
         try expectRefused(contract, reason: "\(work.path)/theirs is owned by 'nobody' (uid 65534)", fix: "chown root:root \(work.path)/theirs")
     }
 
+    /// `include = ["base.toml"]` beside `contract.toml` in `work/name`, the entry in base.toml.
+    func placeWithInclude(_ name: String) -> (contract: String, included: String) {
+        let contract = work.write(name + "/contract.toml", "contract = \"trust\"\nschema = 1\ninclude = [\"base.toml\"]\n")
+        let included = work.write(name + "/base.toml", Self.contract.replacingOccurrences(of: "contract = \"trust\"\n", with: ""))
+        chmod(contract, 0o644)
+        chmod(included, 0o644)
+        return (contract, included)
+    }
+
+    @Test func anIncludedFileOwnedByNobodyIsRefused() throws {
+        let (contract, included) = placeWithInclude("included")
+        chown(included, nobody, nobody)
+        try expectRefused(
+            contract, reason: "its included file \(included): \(included) is owned by 'nobody' (uid 65534)", fix: "chown root:root \(included)")
+        let checked = try run(hostcontractExecutable, ["check", contract, "--root", image.path])
+        #expect(checked.standardError.hasPrefix("hostcontract: warning: contract \(contract) is not trusted: its included file \(included)"),
+                "\(checked.all)")
+    }
+
+    @Test func aTrustedIncludeIsTakenAndItsEntriesNameIt() throws {
+        let (contract, included) = placeWithInclude("trusted-include")
+        let checked = try run(hostcontractExecutable, ["check", contract, "--root", image.path, "--format", "json"])
+        #expect(checked.status == 1 && checked.standardError.isEmpty, "\(checked.all)")
+        let exists = try #require(try JSONReportView(checked.standardOutput).results(subject: "/srv/app", check: "exists").first)
+        #expect(exists["file"] as? String == included)
+        #expect(exists["line"] as? Int == 4, "the line of its path key in base.toml")
+        let provisioned = try provision(contract)
+        #expect(provisioned.status == 0 && made, "\(provisioned.all)")
+    }
+
     @Test func aContractOwnedByNobodyIsRefused() throws {
         let contract = place("owned")
         chown(contract, nobody, nobody)
