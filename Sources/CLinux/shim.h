@@ -5,6 +5,7 @@
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /// AT_EMPTY_PATH, which Glibc only declares under _GNU_SOURCE.
@@ -22,6 +23,14 @@ static inline int hostcontract_fchmodat2(int dirfd, const char *path, unsigned i
 #else
     return (int)syscall(452, dirfd, path, mode, flags);
 #endif
+}
+
+/// fstatfs(2)'s f_type of the file open at `fd` (the file system's magic number); 0 with errno
+/// set on error (no file system has 0).
+static inline long hostcontract_fstatfs_type(int fd) {
+    struct statfs info;
+    if (fstatfs(fd, &info) != 0) return 0;
+    return (long)info.f_type;
 }
 
 /// openat2(2) through syscall(2); returns the descriptor or -1 with errno set.

@@ -548,6 +548,33 @@ internal func system_openat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ flags
     openat(dirfd, name, flags)
 }
 
+/// fchownat(2) of a name in a directory entry (with AT_SYMLINK_NOFOLLOW, a link's own owner).
+@inline(__always)
+internal func system_fchownat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ uid: uid_t, _ gid: gid_t, _ flags: CInt) -> CInt {
+    fchownat(dirfd, name, uid, gid, flags)
+}
+
+/// fchmodat(2) of a name in a directory entry (follows a symbolic link: never call it on one).
+@inline(__always)
+internal func system_fchmodat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ mode: mode_t) -> CInt {
+    fchmodat(dirfd, name, mode, 0)
+}
+
+/// Whether a readdir(3) entry may name a directory: its d_type says so, or says nothing
+/// (DT_UNKNOWN, on file systems that do not fill it in). A hint only: the name may change.
+@inline(__always)
+internal func system_dirent_may_be_directory(_ entry: UnsafeMutablePointer<dirent>) -> Bool {
+    let type = entry.pointee.d_type
+    return type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)
+}
+
+/// fstatfs(2): the type of the file system the file open at `fd` is on (its magic number,
+/// as statfs(2) lists them); nil when it cannot say.
+internal func system_fstatfs_type(_ fd: CInt) -> Int? {
+    let type = hostcontract_fstatfs_type(fd)
+    return type == 0 ? nil : Int(type)
+}
+
 /// The address of a readdir(3) entry's NUL-terminated name, valid until the next readdir.
 @inline(__always)
 internal func system_dirent_name_pointer(_ entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar> {

@@ -151,6 +151,90 @@ struct TreeRepairTests {
         #expect(audit.owner.count == 0 && audit.group.count == 0 && audit.directoryMode.count == 0 && audit.fileMode.count == 0)
     }
 
+    /// The tree handed over from root, as after a restore: root-owned directories no group or
+    /// other may write are sealed, so their entries are changed by name and each directory
+    /// itself after its entries; a group-writable one is not, so its entries (all differing)
+    /// are opened first. Either way a hard link is refused, a link's owner is changed on the
+    /// link and its mode never, and nothing outside the root changes.
+    @Test func aRootOwnedTreeIsHandedOverRefusingHardLinksAndFollowingNoLink() throws {
+        let fixture = try Fixture()
+        let store = fixture.store, outsidePath = fixture.outside.path
+        try Self.shell("""
+            chown -hR 0:0 \(store) && chmod 0770 \(store)/d4 && chmod 4755 \(store)/d6/f6 \(store)/d4/f6 && \
+            chmod 0644 \(store)/d5/f0 \(store)/d4/f0 && \
+            ln -s \(outsidePath)/secret \(store)/d1/to-secret && ln -s \(outsidePath)/dir \(store)/d2/to-dir && \
+            ln -s \(outsidePath)/secret \(store)/d4/to-secret && \
+            ln \(outsidePath)/secret \(store)/d3/hard && ln \(outsidePath)/dir/inner \(store)/d4/hard
+            """)
+        let outside = try fixture.outsideState()
+        let made = try fixture.provision(dryRun: false)
+        // 1 top + 12 directories + 300 files + 3 links + 2 hard links; all but the hard links root:root.
+        #expect(made.treeEntries == 318 && made.conflicts == 2 && made.failures == 0, "\(made.actions)")
+        #expect(try fixture.outsideState() == outside, "nothing outside the root changed, the hard-linked files included")
+        let audit = try fixture.survey(threads: 1, setsApart: true)
+        #expect(audit.owner.count == 0 && audit.group.count == 0 && audit.directoryMode.count == 0 && audit.fileMode.count == 0)
+        #expect(audit.hardLinked.count == 2 && audit.moved.count == 0)
+        for path in ["", "/d0", "/d0/sub9", "/d3", "/d4", "/d1/to-secret", "/d4/to-secret", "/d2/to-dir", "/d6/f6", "/d4/f6", "/d4/f0"] {
+            let status = try Self.status(store + path)
+            #expect(status.st_uid == Self.service && status.st_gid == Self.service, "\(path)")
+        }
+        for (path, mode) in [("/d6/f6", 0o640), ("/d4/f6", 0o640), ("/d5/f0", 0o640), ("/d4/f0", 0o640), ("/d4", 0o750)] as [(String, mode_t)] {
+            #expect(try Self.status(store + path).st_mode & 0o7777 == mode, "\(path): bits beyond the maximum cleared")
+        }
+        let hard = try Self.status(store + "/d4/hard")
+        #expect(hard.st_uid == 5 && hard.st_mode & 0o7777 == 0o666, "the hard link to outside is untouched")
+        let again = try fixture.provision(dryRun: false)
+        #expect(again.changes == 0 && again.conflicts == 2, "\(again.actions)")
+    }
+
+    /// Every entry differs, in directories that are not sealed (root-owned but writable by
+    /// all), so entries are opened before they are judged; meanwhile another thread keeps
+    /// swapping a file with a symbolic link to a file outside the root, and another file with a
+    /// hard link to one. Nothing outside ever changes; the rest of the tree is brought in line.
+    @Test func aFileSwappedForALinkOrAHardLinkWhileEntriesAreOpenedFirstChangesNothingOutside() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let file = store + "/d6/f3", link = store + "/d6/f3.link", linkAside = store + "/d6/f3.aside"
+        let other = store + "/d7/f4", hard = store + "/d7/f4.hard", hardAside = store + "/d7/f4.aside"
+        #expect(symlink(fixture.outside.path + "/secret", link) == 0)
+        #expect(Glibc.link(fixture.outside.path + "/secret", hard) == 0)
+        // Owners and modes only: renaming the hard link changes the shared inode's ctime.
+        func outsideOwnership() throws -> String {
+            try run("/usr/bin/find", [fixture.outside.path, "-printf", "%p %m %U %G\\n"]).standardOutput
+        }
+        let outside = try outsideOwnership()
+        setenv("HOSTCONTRACT_THREADS", "2", 1)
+        defer { unsetenv("HOSTCONTRACT_THREADS") }
+        for round in 0..<25 {
+            // Every entry root's again but the hard link (chown -R would change the outside file).
+            try Self.shell("""
+                find \(store) \\( -type d -o -links 1 \\) -exec chown -h 0:0 {} + && \\
+                find \(store) -type d -exec chmod 0777 {} + 2>/dev/null; true
+                """)
+            #expect(try outsideOwnership() == outside, "round \(round): the reset left the outside alone")
+            let stop = ManagedAtomicFlag()
+            let swapper = Thread {
+                while !stop.isSet {
+                    _ = rename(file, linkAside)
+                    _ = rename(link, file)
+                    _ = rename(file, link)
+                    _ = rename(linkAside, file)
+                    _ = rename(other, hardAside)
+                    _ = rename(hard, other)
+                    _ = rename(other, hard)
+                    _ = rename(hardAside, other)
+                }
+            }
+            swapper.start()
+            _ = try fixture.provision(dryRun: false)
+            stop.set()
+            while !swapper.isFinished { usleep(1000) }
+            #expect(try outsideOwnership() == outside, "round \(round): provisioning changed something outside the root")
+            let inLine = try Self.status(store + "/d6/f5")
+            #expect(inLine.st_uid == Self.service && inLine.st_gid == Self.service, "round \(round)")
+        }
+    }
+
     /// While provisioning runs (many times, in parallel threads), another thread keeps swapping
     /// a directory of the tree with a symbolic link to a directory outside the root; every run
     /// the tree is made wrong again. Nothing outside ever changes owner or mode. The swapping

@@ -12,12 +12,13 @@ import Synchronization
 /// branch of each thread, never the tree. An entry is judged from fstatat(2) of the name
 /// readdir(3) returned, in place: a path is built only for an entry that may become an example.
 ///
-/// Repairing changes only entries that differ, each on a descriptor of its own opened without
-/// following a link (O_PATH for a non-directory, so no device or FIFO is opened) and checked
-/// with fstat(2) to be the very inode the walk judged; the mode is narrowed first (to the bits
-/// it has within the maximum: the kernel may clear setuid and setgid on the chown, and they are
-/// never set back), then owner and group. A hard-linked non-directory is never changed, a
-/// symbolic link's mode never (its owner is changed on the link itself).
+/// Repairing changes only entries that differ, each held so that the inode changed is the inode
+/// judged (a directory by its own descriptor, an entry of a directory only root can change by
+/// its name there, any other by an O_PATH descriptor checked with fstat(2): see
+/// `ParallelTreeWalk+Repair.swift`); the mode is narrowed first (to the bits it has within the
+/// maximum: the kernel may clear setuid and setgid on the chown, and they are never set back),
+/// then owner and group. A hard-linked non-directory is never changed, a symbolic link's mode
+/// never (its owner is changed on the link itself).
 public struct ParallelTreeWalk {
     public let criteria: TreeCriteria
     public let threads: Int
@@ -39,7 +40,7 @@ public struct ParallelTreeWalk {
     /// Walks the directory open at `descriptor` (read-only, O_DIRECTORY), whose path is `top`;
     /// takes ownership of the descriptor.
     func run(top: [UInt8], descriptor: CInt) -> TreeSurvey {
-        var first = Worker(criteria: criteria, repairs: repairs, queue: nil)
+        var first = Worker(criteria: criteria, repairs: repairs, queue: nil, localDevice: nil)
         var topPath = top
         while topPath.count > 1, topPath.last == 47 { topPath.removeLast() }
         var raw = stat()
@@ -49,18 +50,22 @@ public struct ParallelTreeWalk {
             _ = system_close(descriptor)
             return first.survey
         }
+        let localDevice = repairs ? Self.localDevice(descriptor, raw) : nil
+        first.localDevice = localDevice
         first.path = topPath
-        first.judgeOpenDirectory(descriptor, raw)
+        var top = TreeWalkQueue.Item(descriptor: descriptor, path: [])
+        first.judgeOpenDirectory(&top, raw)
         // "/" as the top: names follow without a second slash.
         if topPath == [47] { topPath = [] }
+        top.path = topPath
 
-        let queue = TreeWalkQueue(threads: threads, first: TreeWalkQueue.Item(descriptor: descriptor, path: topPath))
+        let queue = TreeWalkQueue(threads: threads, first: top)
         let results = TreeWalkResults(count: threads)
         var started: [pthread_t] = []
         for index in 1..<threads {
             let criteria = criteria, repairs = repairs
             let thread = system_pthread_create {
-                var worker = Worker(criteria: criteria, repairs: repairs, queue: queue)
+                var worker = Worker(criteria: criteria, repairs: repairs, queue: queue, localDevice: localDevice)
                 worker.run()
                 results.store(worker.survey, at: index)
             }
@@ -75,6 +80,19 @@ public struct ParallelTreeWalk {
         return survey
     }
 
+    /// The magic numbers (statfs(2)) of the file systems whose permissions the kernel checks
+    /// itself, on this host only: ext4 (and ext2, ext3), XFS, Btrfs, tmpfs, F2FS. Not NFS or
+    /// CIFS (another host may change names whatever the mode says), not FUSE (the daemon may).
+    static let localFileSystems: Set<Int> = [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0xF2F5_2010]
+
+    /// The device of the top, `raw` its status, when its file system is one of
+    /// ``localFileSystems``: directories on it may be sealed (``Worker/isSealed(_:)``);
+    /// directories on any other device (a mount below the top) never are.
+    static func localDevice(_ descriptor: CInt, _ raw: stat) -> UInt64? {
+        guard let type = system_fstatfs_type(descriptor), localFileSystems.contains(type) else { return nil }
+        return UInt64(raw.st_dev)
+    }
+
     /// One thread's walk: its own stack, path buffer and tallies, merged after all end.
     struct Worker {
         let criteria: TreeCriteria
@@ -87,12 +105,23 @@ public struct ParallelTreeWalk {
         struct Level {
             var directory: OpaquePointer
             var pathLength: Int
+            /// Repairing: only root can change its names (``isSealed(_:)``).
+            var sealed: Bool
+            /// Repairing: its own change waits until its entries are done.
+            var changesAfterEntries: Bool
         }
 
-        init(criteria: TreeCriteria, repairs: Bool, queue: TreeWalkQueue?) {
+        /// Repairing: whether the last non-directory met in an unsealed directory differed, so
+        /// the next is opened before it is judged (``repairOpeningFirst(_:in:_:)``).
+        var expectsChange = false
+        /// Repairing: the device on which directories may be sealed, if any.
+        var localDevice: UInt64?
+
+        init(criteria: TreeCriteria, repairs: Bool, queue: TreeWalkQueue?, localDevice: UInt64?) {
             self.criteria = criteria
             self.repairs = repairs
             self.queue = queue
+            self.localDevice = localDevice
             path.reserveCapacity(4096)
         }
 
@@ -120,6 +149,20 @@ public struct ParallelTreeWalk {
             static let owner: UInt32 = 1, group: UInt32 = 2, directoryMode: UInt32 = 4, fileMode: UInt32 = 8
         }
 
+        /// Judges the directory open at `item`'s descriptor, `raw` its fstat(2), whose path is
+        /// `path`: counts what it breaks or, repairing, brings it in line, now or (sealed) once
+        /// its entries are done; records in `item` how its entries are to be changed.
+        mutating func judgeOpenDirectory(_ item: inout TreeWalkQueue.Item, _ raw: stat) {
+            let bits = violations(raw)
+            guard repairs else {
+                if bits != 0 { tally(bits, raw) }
+                return
+            }
+            item.sealed = isSealed(raw)
+            guard bits != 0 else { return }
+            if item.sealed { item.changesAfterEntries = true } else { change(.directory(item.descriptor), raw, bits) }
+        }
+
         /// Counts what `raw` (of the entry at `path`) breaks, or sets a hard-linked one apart.
         mutating func tally(_ bits: UInt32, _ raw: stat) {
             if criteria.setsApartHardLinks, raw.st_mode & S_IFMT != S_IFDIR, raw.st_nlink > 1 {
@@ -130,67 +173,6 @@ public struct ParallelTreeWalk {
             if bits & Rule.group != 0 { survey.group.add(path[...], raw.st_gid) }
             if bits & Rule.directoryMode != 0 { survey.directoryMode.add(path[...], raw.st_mode & 0o7777) }
             if bits & Rule.fileMode != 0 { survey.fileMode.add(path[...], raw.st_mode & 0o7777) }
-        }
-
-        /// Judges (and, repairing, changes) the directory open at `fd` whose path is `path`,
-        /// with `raw` its fstat(2).
-        mutating func judgeOpenDirectory(_ fd: CInt, _ raw: stat) {
-            let bits = violations(raw)
-            guard bits != 0 else { return }
-            if repairs { change(fd, raw, bits, isPathDescriptor: false) } else { tally(bits, raw) }
-        }
-
-        /// Brings the file open at `fd` in line, `raw` being its fstat(2) just read: mode
-        /// narrowed first, then owner and group; each change counted once made.
-        mutating func change(_ fd: CInt, _ raw: stat, _ bits: UInt32, isPathDescriptor: Bool) {
-            let type = raw.st_mode & S_IFMT
-            if type != S_IFDIR, raw.st_nlink > 1 {
-                survey.hardLinked.add(path[...], UInt32(truncatingIfNeeded: raw.st_nlink))
-                return
-            }
-            let current = raw.st_mode & 0o7777
-            if bits & (Rule.directoryMode | Rule.fileMode) != 0, type != S_IFLNK {
-                let limit = (type == S_IFDIR ? criteria.maxDirectoryMode : criteria.maxFileMode) ?? 0o7777
-                let narrowed = current & limit
-                let result = isPathDescriptor ? system_fchmod_empty_path(fd, narrowed) : system_fchmod(fd, narrowed)
-                if result != 0 {
-                    survey.failed.add(path[...], UInt32(system_errno))
-                    return
-                }
-                if type == S_IFDIR { survey.directoryMode.add(path[...], current) } else { survey.fileMode.add(path[...], current) }
-            }
-            if bits & (Rule.owner | Rule.group) != 0 {
-                let user = bits & Rule.owner != 0 ? criteria.userID ?? UInt32.max : UInt32.max
-                let group = bits & Rule.group != 0 ? criteria.groupID ?? UInt32.max : UInt32.max
-                if system_fchown_empty_path(fd, user, group) != 0 {
-                    survey.failed.add(path[...], UInt32(system_errno))
-                    return
-                }
-                if bits & Rule.owner != 0 { survey.owner.add(path[...], raw.st_uid) }
-                if bits & Rule.group != 0 { survey.group.add(path[...], raw.st_gid) }
-            }
-        }
-
-        /// Opens the non-directory `name` in `parent` as itself (O_PATH|O_NOFOLLOW), checks it
-        /// is the inode `seen` described, and brings it in line.
-        mutating func repair(_ name: UnsafePointer<CChar>, in parent: CInt, seen: stat) {
-            let fd = system_openat(parent, name, hostcontract_O_PATH | O_NOFOLLOW | O_CLOEXEC)
-            if fd < 0 {
-                survey.failed.add(path[...], UInt32(system_errno))
-                return
-            }
-            defer { _ = system_close(fd) }
-            var raw = stat()
-            if system_fstat(fd, &raw) != 0 {
-                survey.failed.add(path[...], UInt32(system_errno))
-                return
-            }
-            guard Self.same(raw, seen) else {
-                survey.moved.add(path[...], 0)
-                return
-            }
-            let bits = violations(raw)
-            if bits != 0 { change(fd, raw, bits, isPathDescriptor: true) }
         }
 
         @inline(__always)
@@ -218,14 +200,17 @@ public struct ParallelTreeWalk {
             guard let top = system_fdopendir(item.descriptor) else {
                 survey.entries += 1
                 survey.unreadable.add(path[...], UInt32(system_errno))
+                if item.changesAfterEntries { changeAfterEntries(item.descriptor) }
                 _ = system_close(item.descriptor)
                 return
             }
-            var stack = [Level(directory: top, pathLength: path.count)]
+            var stack = [Level(directory: top, pathLength: path.count, sealed: item.sealed,
+                               changesAfterEntries: item.changesAfterEntries)]
             var entries = 0
             var raw = stat()
             while let level = stack.last {
                 guard let entry = system_readdir(level.directory) else {
+                    if level.changesAfterEntries { changeAfterEntries(system_dirfd(level.directory)) }
                     _ = system_closedir(level.directory)
                     stack.removeLast()
                     if let parent = stack.last { path.removeSubrange(parent.pathLength...) }
@@ -235,7 +220,17 @@ public struct ParallelTreeWalk {
                 if name[0] == 46, name[1] == 0 || (name[1] == 46 && name[2] == 0) { continue }
                 entries += 1
                 let parent = system_dirfd(level.directory)
-                if system_fstatat(parent, name, &raw, AT_SYMLINK_NOFOLLOW) != 0 {
+                if repairs, expectsChange, !level.sealed, !system_dirent_may_be_directory(entry) {
+                    // The entries before differed: open this one first and judge it from the
+                    // descriptor; a directory after all is judged below from that status.
+                    let length = appendName(name)
+                    let outcome = repairOpeningFirst(name, in: parent, &raw)
+                    path.removeSubrange(length...)
+                    if case .judged(let changed) = outcome {
+                        expectsChange = changed
+                        continue
+                    }
+                } else if system_fstatat(parent, name, &raw, AT_SYMLINK_NOFOLLOW) != 0 {
                     let code = system_errno
                     let length = appendName(name)
                     survey.unreadable.add(path[...], UInt32(code))
@@ -245,9 +240,17 @@ public struct ParallelTreeWalk {
                 let isDirectory = raw.st_mode & S_IFMT == S_IFDIR
                 let bits = violations(raw)
                 if !isDirectory {
+                    if repairs, !level.sealed { expectsChange = bits != 0 }
                     guard bits != 0 else { continue }
                     let length = appendName(name)
-                    if repairs { repair(name, in: parent, seen: raw) } else { tally(bits, raw) }
+                    if !repairs {
+                        tally(bits, raw)
+                    } else if level.sealed {
+                        // Nobody but root can replace the name: it holds the inode just judged.
+                        change(.name(name, in: parent), raw, bits)
+                    } else {
+                        repair(name, in: parent, seen: raw)
+                    }
                     path.removeSubrange(length...)
                     continue
                 }
@@ -261,6 +264,7 @@ public struct ParallelTreeWalk {
                     path.removeSubrange(length...)
                     continue
                 }
+                var child = TreeWalkQueue.Item(descriptor: fd, path: [])
                 if repairs {
                     var opened = stat()
                     guard system_fstat(fd, &opened) == 0, Self.same(opened, raw) else {
@@ -271,23 +275,27 @@ public struct ParallelTreeWalk {
                         path.removeSubrange(length...)
                         continue
                     }
-                    let now = violations(opened)
-                    if now != 0 { change(fd, opened, now, isPathDescriptor: false) }
+                    judgeOpenDirectory(&child, opened)
                 } else if bits != 0 {
                     tally(bits, raw)
                 }
-                if let queue, queue.hasIdle, queue.offer(TreeWalkQueue.Item(descriptor: fd, path: path)) {
-                    path.removeSubrange(length...)
-                    continue
+                if let queue, queue.hasIdle {
+                    child.path = path
+                    if queue.offer(child) {
+                        path.removeSubrange(length...)
+                        continue
+                    }
                 }
-                guard let child = system_fdopendir(fd) else {
+                guard let directory = system_fdopendir(fd) else {
                     entries += 1
                     survey.unreadable.add(path[...], UInt32(system_errno))
+                    if child.changesAfterEntries { changeAfterEntries(fd) }
                     _ = system_close(fd)
                     path.removeSubrange(length...)
                     continue
                 }
-                stack.append(Level(directory: child, pathLength: path.count))
+                stack.append(Level(directory: directory, pathLength: path.count, sealed: child.sealed,
+                                   changesAfterEntries: child.changesAfterEntries))
             }
             survey.entries += entries
         }
@@ -299,6 +307,10 @@ final class TreeWalkQueue: @unchecked Sendable {
     struct Item {
         var descriptor: CInt
         var path: [UInt8]
+        /// Repairing: only root can change its names (``ParallelTreeWalk/Worker/isSealed(_:)``).
+        var sealed = false
+        /// Repairing: its own change waits until its entries are done.
+        var changesAfterEntries = false
     }
 
     private let monitor = SystemMonitor()
