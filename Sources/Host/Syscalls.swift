@@ -554,10 +554,14 @@ internal func system_fchownat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ uid
     fchownat(dirfd, name, uid, gid, flags)
 }
 
-/// fchmodat(2) of a name in a directory entry (follows a symbolic link: never call it on one).
+/// fchmodat2(2) of a name in a directory entry with AT_SYMLINK_NOFOLLOW (a symbolic link is
+/// refused, EOPNOTSUPP); where the kernel lacks the call (ENOSYS, before Linux 6.6), fchmodat(2),
+/// which follows a link: call it only on a name that cannot become one.
 @inline(__always)
 internal func system_fchmodat(_ dirfd: CInt, _ name: UnsafePointer<CChar>, _ mode: mode_t) -> CInt {
-    fchmodat(dirfd, name, mode, 0)
+    let result = hostcontract_fchmodat2(dirfd, name, UInt32(mode), AT_SYMLINK_NOFOLLOW)
+    if result == 0 || errno != ENOSYS { return result }
+    return fchmodat(dirfd, name, mode, 0)
 }
 
 /// Whether a readdir(3) entry may name a directory: its d_type says so, or says nothing

@@ -190,14 +190,14 @@ struct TreeRepairTests {
     /// Every entry differs, in directories that are not sealed (root-owned but writable by
     /// all), so entries are opened before they are judged; meanwhile another thread keeps
     /// swapping a file with a symbolic link to a file outside the root, and another file with a
-    /// hard link to one. Nothing outside ever changes; the rest of the tree is brought in line.
+    /// hard link to another one. Nothing outside ever changes; the rest of the tree is brought in line.
     @Test func aFileSwappedForALinkOrAHardLinkWhileEntriesAreOpenedFirstChangesNothingOutside() throws {
         let fixture = try Fixture()
         let store = fixture.store
         let file = store + "/d6/f3", link = store + "/d6/f3.link", linkAside = store + "/d6/f3.aside"
         let other = store + "/d7/f4", hard = store + "/d7/f4.hard", hardAside = store + "/d7/f4.aside"
         #expect(symlink(fixture.outside.path + "/secret", link) == 0)
-        #expect(Glibc.link(fixture.outside.path + "/secret", hard) == 0)
+        #expect(Glibc.link(fixture.outside.path + "/dir/inner", hard) == 0)
         // Owners and modes only: renaming the hard link changes the shared inode's ctime.
         func outsideOwnership() throws -> String {
             try run("/usr/bin/find", [fixture.outside.path, "-printf", "%p %m %U %G\\n"]).standardOutput
