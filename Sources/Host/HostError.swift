@@ -14,6 +14,7 @@ public struct HostError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var isNotFound: Bool { code == ENOENT }
+    public var isAlreadyExisting: Bool { code == EEXIST }
     public var isPermissionDenied: Bool { code == EACCES || code == EPERM }
     public var isInputOutputError: Bool { code == EIO }
     public var isSymbolicLinkLoop: Bool { code == ELOOP }

@@ -25,8 +25,12 @@ public final class PathHandle: @unchecked Sendable {
 
     /// Changes owner and group (nil keeps one). Refuses what ``changeable()`` refuses.
     /// The corresponding C function is fchownat(2) with AT_EMPTY_PATH, on the descriptor.
-    public func changeOwner(userID: UInt32?, groupID: UInt32?) -> Result<Void, HostError> {
-        changeable().flatMap { _ in
+    /// `directory`, the status of this descriptor read last (nothing changed since), spares
+    /// reading it again: a directory is never refused (a descriptor's kind does not change, and
+    /// a directory cannot gain a hard link).
+    public func changeOwner(userID: UInt32?, groupID: UInt32?, directory: FileStatus? = nil) -> Result<Void, HostError> {
+        let checked = directory.flatMap { $0.kind == .directory ? Result<FileStatus, HostError>.success($0) : nil } ?? changeable()
+        return checked.flatMap { _ in
             valueOrErrno {
                 system_fchownat(descriptor, "", userID ?? UInt32.max, groupID ?? UInt32.max, hostcontract_AT_EMPTY_PATH)
             }.map { _ in () }
@@ -84,43 +88,55 @@ public final class PathHandle: @unchecked Sendable {
     /// directory it made, never what was swapped in for it. mkdirat(2) returns no descriptor, so
     /// between it and the opening whoever can write here may replace the name; the opening
     /// therefore takes only a directory (O_DIRECTORY|O_NOFOLLOW: not a symbolic link, not a
-    /// hard link to a file), the same inode fstatat(2) saw right after mkdirat, and one as
-    /// mkdirat leaves it: owned by this process's effective user, no bits for group or other,
-    /// no subdirectory. Anything else is refused, untouched. A root-owned, empty 0700 directory
-    /// moved in before the fstatat cannot be told apart; it is taken as the one made.
-    /// `afterCreating` runs between mkdirat and the opening: tests widen the window with it.
+    /// hard link to a file), and its descriptor must show one as mkdirat leaves it: owned by
+    /// this process's effective user, no bits for group or other, no subdirectory. Anything
+    /// else is refused, untouched (what took the name is read, by fstatat(2), only to say what
+    /// it is). A root-owned, empty 0700 directory moved in before the opening cannot be told
+    /// apart; it is taken as the one made. `afterCreating` runs between mkdirat and the
+    /// opening: tests widen the window with it.
     public func makeDirectory(_ name: String, afterCreating: (() -> Void)? = nil) -> Result<PathHandle, HostError> {
+        makeDirectoryReadingStatus(name, afterCreating: afterCreating).map(\.handle)
+    }
+
+    /// ``makeDirectory(_:afterCreating:)``, with the status its descriptor showed: the caller
+    /// need not read it again before the first change.
+    public func makeDirectoryReadingStatus(
+        _ name: String, afterCreating: (() -> Void)? = nil
+    ) -> Result<(handle: PathHandle, status: FileStatus), HostError> {
         valueOrErrno { system_mkdirat(descriptor, name, 0o700) }.flatMap { _ in
             afterCreating?()
-            var raw = stat()
-            if case .failure(let error) = valueOrErrno({ system_fstatat(descriptor, name, &raw, AT_SYMLINK_NOFOLLOW) }) {
-                return .failure(.refused("vanished right after it was created (\(error))"))
-            }
-            let made = FileStatus(raw)
-            guard made.kind == .directory else {
-                let what = made.kind == .regular ? "regular file" : made.kind.rawValue
-                return .failure(.refused("was replaced by a \(what) right after it was created (left untouched)"))
-            }
             let flags = hostcontract_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
             let opened = valueOrErrno { system_openat(descriptor, name, flags) }
                 .map { PathHandle(path: path == "/" ? "/" + name : path + "/" + name, descriptor: $0) }
             guard case .success(let handle) = opened else {
-                return .failure(.refused("was replaced by something other than a directory right after it was created (left untouched)"))
+                var raw = stat()
+                if case .failure(let error) = valueOrErrno({ system_fstatat(descriptor, name, &raw, AT_SYMLINK_NOFOLLOW) }) {
+                    return .failure(.refused("vanished right after it was created (\(error))"))
+                }
+                let found = FileStatus(raw).kind
+                guard found != .directory else {
+                    return .failure(.refused("was replaced by something other than a directory right after it was created (left untouched)"))
+                }
+                return .failure(Self.replaced(by: found))
             }
             return handle.status().flatMap { status in
-                guard status.kind == .directory, status.device == made.device, status.inode == made.inode else {
-                    return .failure(.refused("was replaced right after it was created (left untouched)"))
-                }
-                let owner = system_geteuid()
-                guard status.userID == owner, status.permissions.rawValue & 0o5077 == 0, status.linkCount <= 2 else {
+                guard status.kind == .directory else { return .failure(Self.replaced(by: status.kind)) }
+                guard status.userID == Self.effectiveUserID, status.permissions.rawValue & 0o5077 == 0, status.linkCount <= 2 else {
                     let mode = String(status.permissions.rawValue, radix: 8)
                     return .failure(.refused(
                         "was replaced by a directory this run did not make (owner \(status.userID), mode \(mode), \(status.linkCount) links) right after it was created (left untouched)"))
                 }
-                return .success(handle)
+                return .success((handle, status))
             }
         }
     }
+
+    private static func replaced(by kind: FileStatus.Kind) -> HostError {
+        .refused("was replaced by a \(kind == .regular ? "regular file" : kind.rawValue) right after it was created (left untouched)")
+    }
+
+    /// The owner of what this process creates, read once: it does not change while it runs.
+    private static let effectiveUserID = system_geteuid()
 }
 
 extension RootDirectory {

@@ -28,10 +28,15 @@ public final class Applier {
         self.afterCreate = afterCreate
     }
 
-    /// Makes `name` in `parent` and opens the very directory made (see ``PathHandle/makeDirectory(_:afterCreating:)``).
-    private func makeDirectory(_ name: String, in parent: PathHandle, path: String) -> Result<PathHandle, HostError> {
-        guard let afterCreate else { return parent.makeDirectory(name) }
-        return parent.makeDirectory(name) { afterCreate(path) }
+    /// The paths the plan creates: each is made with mkdirat(2) straight away, not first looked
+    /// for; one that exists after all (mkdirat's EEXIST) is opened as any other.
+    private var planned: Set<String> = []
+
+    /// Makes `name` in `parent` and opens the very directory made, with the status its
+    /// descriptor showed (see ``PathHandle/makeDirectory(_:afterCreating:)``).
+    private func makeDirectory(_ name: String, in parent: PathHandle, path: String) -> Result<(handle: PathHandle, status: FileStatus), HostError> {
+        guard let afterCreate else { return parent.makeDirectoryReadingStatus(name) }
+        return parent.makeDirectoryReadingStatus(name) { afterCreate(path) }
     }
 
     public func apply(_ plan: Planner.Plan) -> [ProvisionAction] {
@@ -40,8 +45,10 @@ public final class Applier {
             actions.append(.conflict("/", "the root cannot be opened", line: nil))
             return actions
         }
+        directories.reserveCapacity(plan.targets.count + 1)
         directories["/"] = top
         let creatable = Set(plan.targets.filter(\.creates).map(\.path))
+        planned = Set(plan.actions.lazy.filter { $0.kind == .create && $0.status == .planned }.map(\.path))
         for target in plan.targets {
             apply(target, creatable: creatable)
         }
@@ -88,6 +95,15 @@ public final class Applier {
         if let open = directories[path] { return open }
         guard let (parentPath, name) = Self.parentAndName(path) else { return nil }
         guard let parent = directory(parentPath, for: target, creatable: creatable) else { return nil }
+        if planned.contains(path), creatable.contains(path) {
+            switch makeDirectory(name, in: parent, path: path) {
+            case .success(let made): return createdParent(made.handle, path)
+            case .failure(let error) where !error.isAlreadyExisting:
+                conflict(target, "cannot create \(path): \(error)")
+                return nil
+            case .failure: break  // made since the plan: opened below as any other
+            }
+        }
         switch parent.child(name) {
         case .success(let handle):
             guard case .success(let status) = handle.status() else {
@@ -104,16 +120,8 @@ public final class Applier {
             // A parent created on the way, as mkdir -p would: root-owned, 0755.
             // The handle is the directory just made, checked on its descriptor before the chmod.
             switch makeDirectory(name, in: parent, path: path) {
-            case .success(let handle):
-                if case .failure(let error) = handle.changeMode(0o755) {
-                    actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .failed,
-                                                   message: "created parent directory; chmod 0755 failed: \(error)", line: nil))
-                } else {
-                    actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .done,
-                                                   message: "created parent directory", line: nil))
-                }
-                directories[path] = handle
-                return handle
+            case .success(let made):
+                return createdParent(made.handle, path)
             case .failure(let error):
                 conflict(target, "cannot create \(path): \(error)")
                 return nil
@@ -124,36 +132,31 @@ public final class Applier {
         }
     }
 
+    /// A parent just made: root-owned 0755, as mkdir -p would make it.
+    private func createdParent(_ handle: PathHandle, _ path: String) -> PathHandle {
+        if case .failure(let error) = handle.changeMode(0o755) {
+            actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .failed,
+                                           message: "created parent directory; chmod 0755 failed: \(error)", line: nil))
+        } else {
+            actions.append(ProvisionAction(path: path, kind: .create, after: "directory root:root 0755", status: .done,
+                                           message: "created parent directory", line: nil))
+        }
+        directories[path] = handle
+        return handle
+    }
+
     private func apply(_ target: ProvisionTarget, creatable: Set<String>) {
         guard let (parentPath, name) = Self.parentAndName(target.path) else { return }
         if target.isImplicitParent {
             _ = directory(target.path, for: target, creatable: creatable)
             return
         }
-        guard let parent = directory(parentPath, for: target, creatable: creatable) else { return }
-        var created = false
-        let handle: PathHandle
-        switch parent.child(name) {
-        case .success(let opened):
-            handle = opened
-        case .failure(let error) where error.isNotFound && target.creates:
-            switch makeDirectory(name, in: parent, path: target.path) {
-            case .success(let made):
-                handle = made
-                created = true
-            case .failure(let error):
-                conflict(target, "cannot create: \(error)")
-                return
-            }
-        case .failure(let error) where error.isNotFound:
-            if case .file(required: false) = target.kind { return }
-            conflict(target, "does not exist; provisioning never creates files, keys or create = false directories")
-            return
-        case .failure(let error):
-            conflict(target, "cannot be opened: \(error)")
-            return
-        }
-        guard case .success(let status) = handle.status() else {
+        guard let parent = directory(parentPath, for: target, creatable: creatable),
+            let (handle, madeStatus) = openOrMake(target, name: name, in: parent)
+        else { return }
+        let created = madeStatus != nil
+        // A directory just made was read on its descriptor as it was opened.
+        guard let status = madeStatus ?? (try? handle.status().get()) else {
             conflict(target, "cannot be inspected")
             return
         }
@@ -183,6 +186,38 @@ public final class Applier {
         bringInLine(handle, target, status, created: created)
     }
 
+    /// The target opened, or made (with the status its descriptor showed then); nil after
+    /// recording why neither. A planned creation is made straight away.
+    private func openOrMake(_ target: ProvisionTarget, name: String, in parent: PathHandle) -> (PathHandle, FileStatus?)? {
+        if target.creates, planned.contains(target.path) {
+            switch makeDirectory(name, in: parent, path: target.path) {
+            case .success(let made): return (made.handle, made.status)
+            case .failure(let error) where !error.isAlreadyExisting:
+                conflict(target, "cannot create: \(error)")
+                return nil
+            case .failure: break  // made since the plan: opened below as any other
+            }
+        }
+        switch parent.child(name) {
+        case .success(let opened):
+            return (opened, nil)
+        case .failure(let error) where error.isNotFound && target.creates:
+            switch makeDirectory(name, in: parent, path: target.path) {
+            case .success(let made): return (made.handle, made.status)
+            case .failure(let error):
+                conflict(target, "cannot create: \(error)")
+                return nil
+            }
+        case .failure(let error) where error.isNotFound:
+            if case .file(required: false) = target.kind { return nil }
+            conflict(target, "does not exist; provisioning never creates files, keys or create = false directories")
+            return nil
+        case .failure(let error):
+            conflict(target, "cannot be opened: \(error)")
+            return nil
+        }
+    }
+
     /// The parent directory and last component of a normalised absolute path ("/a/b" gives
     /// "/a" and "b", "/a" gives "/" and "a"); nil for "/".
     static func parentAndName(_ path: String) -> (parent: String, name: String)? {
@@ -202,8 +237,10 @@ public final class Applier {
         let wantGroup = target.group.map(\.id).flatMap { $0 == status.groupID ? nil : $0 }
         if wantUser != nil || wantGroup != nil {
             let shared = current & (target.mode?.rawValue ?? current) & 0o777
-            if shared != current { _ = handle.changeMode(shared) }
-            let result = handle.changeOwner(userID: wantUser, groupID: wantGroup)
+            let narrowed = shared != current
+            if narrowed { _ = handle.changeMode(shared) }
+            // Unless the narrowing changed it, the status just read is this descriptor's last.
+            let result = handle.changeOwner(userID: wantUser, groupID: wantGroup, directory: narrowed ? nil : status)
             if !created {
                 if let user = wantUser {
                     record(target, .chown, before: names.user(id: status.userID)?.name ?? String(status.userID), after: target.owner?.name ?? String(user), result, "changed owner")
