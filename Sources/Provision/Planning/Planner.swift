@@ -35,6 +35,9 @@ public struct Planner {
         var conflicts: [ProvisionAction] = []
         var declared: [ProvisionTarget] = []
         var declaredPaths = Set<String>()
+        let expected = contract.directories.count + contract.files.count + contract.keys.count
+        declared.reserveCapacity(expected)
+        declaredPaths.reserveCapacity(expected)
 
         func resolve(_ template: Template, _ context: EntryContext) -> String? {
             if environment.unmetReason(context.condition) != nil { return nil }
@@ -118,7 +121,10 @@ public struct Planner {
         var targets = declared
         let known = Set(declared.map(\.path))
         var implicit = Set<String>()
+        // Siblings share their parents: each parent's ancestors are walked once.
+        var walked = Set<String>()
         for target in declared where target.creates {
+            guard let parent = Applier.parentAndName(target.path)?.parent, walked.insert(parent).inserted else { continue }
             var prefix = ""
             for component in target.path.split(separator: "/").dropLast() {
                 prefix += "/" + component
@@ -134,9 +140,10 @@ public struct Planner {
         // What each target needs, judged from the host as it is now.
         var actions = conflicts
         var blocked = Set(conflicts.map(\.path))
-        var creating = Set<String>()
+        var creating = Set<String>(minimumCapacity: targets.count)
         var kept: [ProvisionTarget] = []
         var directories = Set<String>()
+        var reachable = Set<String>(minimumCapacity: targets.count / 8)
         let (refusals, notes) = encryptedVolumes(targets)
         for target in targets {
             if let (path, line) = absent.first(where: { isInside(target.path, $0.path) }) {
@@ -152,7 +159,7 @@ public struct Planner {
                 blocked.insert(target.path)
                 continue
             }
-            if let reason = obstacle(for: target, creating: creating, blocked: blocked, directories: &directories) {
+            if let reason = obstacle(for: target, creating: creating, blocked: blocked, directories: &directories, reachable: &reachable) {
                 actions.append(.conflict(target.path, reason, line: target.line))
                 blocked.insert(target.path)
                 continue
@@ -182,7 +189,7 @@ public struct Planner {
                 actions.append(.conflict(path, "lies at or below \(absentPath), which the contract says must not exist (absent = true at line \(line)); left untouched", line: tree.line))
                 continue
             }
-            if let reason = obstacle(for: asDirectory, creating: creating, blocked: blocked, directories: &directories) {
+            if let reason = obstacle(for: asDirectory, creating: creating, blocked: blocked, directories: &directories, reachable: &reachable) {
                 actions.append(.conflict(path, reason, line: tree.line))
                 continue
             }
@@ -236,8 +243,16 @@ public struct Planner {
 
     /// Why a target cannot be reached without following a link, if it cannot.
     /// `directories` holds the parents already found to be directories on the host, each
-    /// inspected once per plan rather than once per target below it.
-    func obstacle(for target: ProvisionTarget, creating: Set<String>, blocked: Set<String>, directories: inout Set<String>) -> String? {
+    /// inspected once per plan rather than once per target below it. `reachable` holds the
+    /// parents whose every ancestor was found fine: targets come parents first, so nothing
+    /// above such a parent is judged again (it cannot become blocked later), and its other
+    /// children are answered with one lookup.
+    func obstacle(
+        for target: ProvisionTarget, creating: Set<String>, blocked: Set<String>, directories: inout Set<String>,
+        reachable: inout Set<String>
+    ) -> String? {
+        let parent = Applier.parentAndName(target.path)?.parent
+        if let parent, reachable.contains(parent) { return nil }
         var prefix = ""
         for component in target.path.split(separator: "/").dropLast() {
             prefix += "/" + component
@@ -257,6 +272,7 @@ public struct Planner {
                 return "its parent \(prefix) cannot be inspected: \(reason)"
             }
         }
+        if let parent { reachable.insert(parent) }
         return nil
     }
 
