@@ -251,6 +251,7 @@ extension ContractLoader {
             return []
         }
         var result: [Entry] = []
+        result.reserveCapacity(array.count)
         for (index, element) in array.enumerated() {
             let section = map.arrayEntry(qualified, index: index)
             let fallback = map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1

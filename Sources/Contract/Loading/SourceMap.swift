@@ -20,8 +20,8 @@ public struct SourceMap: Sendable {
 
     public init(text: String) {
         sections.append(Section(name: "", isArray: false, line: 1))
-        let contiguous = Array(text.utf8)
-        contiguous.withUnsafeBufferPointer { scanLines($0) }
+        var text = text
+        text.withUTF8 { scanLines($0) }
     }
 
     /// Split at LF bytes: "\r\n" is one Character, so a split on Characters would make a CRLF
@@ -114,7 +114,8 @@ public struct SourceMap: Sendable {
         } else if tables[name] == nil {
             tables[name] = sections.count
         }
-        sections.append(Section(name: name, isArray: isArray, line: line))
+        // Room for an entry's usual handful of keys from the start: no growing table per entry.
+        sections.append(Section(name: name, isArray: isArray, line: line, keys: Dictionary(minimumCapacity: 6)))
     }
 
     /// The `index`-th (0-based) `[[name]]` section.
