@@ -13,7 +13,7 @@ struct HostContractCommand: ParsableCommand {
             could not be evaluated and none failed.
             """,
         version: "\(BuildInfo.version) (commit \(BuildInfo.commit))",
-        subcommands: [Lint.self, Check.self, Provision.self, Tmpfiles.self, GateCommand.self]
+        subcommands: [Lint.self, Check.self, Provision.self, Tmpfiles.self, GateCommand.self, Capture.self]
     )
 
     /// Runs the command, with bad usage exiting 2 as the interface promises (not 64); no

@@ -1,0 +1,105 @@
+import Contract
+import Host
+
+/// `capture`: reads the paths asked for, their owners and groups and an environment file from a
+/// host or an image root, and writes them down as a ``CapturedContract`` that holds there. Every
+/// path is resolved inside the root (``RootDirectory``), so a symbolic link never leads out of
+/// it. Content is never kept: a file is read only as far as the first line that tells a PEM
+/// private key, and an environment file's values decide only which rules a variable gets.
+public struct HostCapture {
+    public var root: String
+    /// The contract's name; nil: the root's /etc/hostname, the node name on `/`, or "captured".
+    public var name: String?
+    /// An environment file inside the root, written as `[environment] file`.
+    public var environmentFile: String?
+
+    public init(root: String = "/", name: String? = nil, environmentFile: String? = nil) {
+        self.root = root
+        self.name = name
+        self.environmentFile = environmentFile
+    }
+
+    /// What capture made, and what it noticed and left out (for standard error).
+    public struct Outcome: Sendable {
+        public var contract: CapturedContract
+        public var notes: [String]
+    }
+
+    /// Why nothing was captured: a path that is not absolute, does not exist, or a root that
+    /// cannot be opened (bad usage).
+    public struct UsageError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// How many bytes of a file are read to find a PEM header: the longest header line
+    /// (`-----BEGIN ENCRYPTED PRIVATE KEY-----` and the like) with room to spare.
+    static let headerBytes = 64
+
+    /// Captures `paths` (absolute paths inside the root), in the order given.
+    public func capture(_ paths: [String]) throws(UsageError) -> Outcome {
+        let rootDirectory: RootDirectory
+        do {
+            rootDirectory = try RootDirectory(path: root)
+        } catch {
+            throw UsageError(description: "cannot open the root \(root): \(error)")
+        }
+        var reading = Reading(root: rootDirectory, accounts: FileAccountDatabase.forRoot(rootDirectory))
+        var asked: [String] = []
+        for path in paths + (environmentFile.map { [$0] } ?? []) {
+            guard path.hasPrefix("/") else { throw UsageError(description: "\(TOMLString.quoted(path)) is not an absolute path") }
+            let normal = Self.normalised(path)
+            if normal.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+                throw UsageError(description: "\(TOMLString.quoted(path)) must not contain '.' or '..'")
+            }
+            if normal.unicodeScalars.contains("\u{FFFD}") {
+                reading.notes.append("\(TOMLString.quoted(path)): not valid UTF-8 (or holds U+FFFD), which a TOML contract cannot name; skipped")
+                continue
+            }
+            guard case .success = rootDirectory.status(of: normal, followFinal: false) else {
+                throw UsageError(description: "\(TOMLString.quoted(path)) does not exist under \(root)")
+            }
+            if paths.contains(path), !asked.contains(normal) { asked.append(normal) }
+        }
+        var contract = CapturedContract(name: name ?? Self.hostName(rootDirectory))
+        contract.header = [
+            "Captured by hostcontract capture" + (rootDirectory.isHostRoot ? "" : " from the image root " + TOMLString.quoted(root))
+                + ": edit before relying on it.",
+            "It holds on the host it was captured from; each rule is what was found there, not what should be.",
+        ]
+        let named = Set(asked)
+        for path in asked {
+            if let entry = reading.entry(path, alsoNamed: named) { contract.paths.append(entry) }
+        }
+        if let file = environmentFile.map(Self.normalised) {
+            contract.environmentFile = file
+            contract.variables = reading.variables(file)
+        }
+        contract.users = reading.users()
+        contract.groups = reading.groups()
+        return Outcome(contract: contract, notes: reading.notes)
+    }
+
+    /// `path` without repeated or trailing slashes.
+    static func normalised(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+
+    /// The root's /etc/hostname, the node name for `/` without one, or "captured".
+    static func hostName(_ root: RootDirectory) -> String {
+        if case .success(let bytes) = root.contents(of: "/etc/hostname", limit: 256),
+            let line = String(validating: bytes, as: UTF8.self)?.split(whereSeparator: \.isNewline).first,
+            case let name = line.trimmingCharacters(), !name.isEmpty, !name.unicodeScalars.contains(where: { $0.value < 0x20 })
+        {
+            return name
+        }
+        if root.isHostRoot, let node = Machine.nodeName(), !node.isEmpty { return node }
+        return "captured"
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces and tabs.
+    fileprivate func trimmingCharacters() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
