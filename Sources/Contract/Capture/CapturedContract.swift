@@ -81,13 +81,15 @@ public struct CapturedContract: Sendable, Equatable {
     /// One `[[variable]]`, always `required = true`.
     public struct Variable: Sendable, Equatable {
         public enum Rule: Sendable, Equatable {
-            /// `secret = true`, with `min_length = 16` where the value is at least that long: a
-            /// fixed floor, never a number derived from the value.
-            case secret(SecretLikeness, atLeastFloor: Bool)
+            /// `secret = true`, with `min_length` a fixed floor (``secretLengthFloor`` where the
+            /// value is at least that long, else 1 where it is not empty), never a number derived
+            /// from the value.
+            case secret(SecretLikeness, minLength: Int?)
             /// `path = true`, and `exists = true` where the path exists under the root.
             case path(exists: Bool)
-            /// Only `required = true`; the value, when it may be shown, as a comment.
-            case present(shownValue: String?)
+            /// `required = true`, and `min_length = 1` where the value is not empty; the value,
+            /// when it may be shown, as a comment.
+            case present(shownValue: String?, nonEmpty: Bool)
         }
 
         public var name: String
@@ -103,6 +105,12 @@ public struct CapturedContract: Sendable, Equatable {
 
     /// The `min_length` written for a secret of at least that many characters.
     public static let secretLengthFloor = 16
+
+    /// The `min_length` of a secret of `count` characters: one of two fixed floors, so the contract
+    /// says no more of its length than "at least 16" or "not empty".
+    public static func secretMinimumLength(count: Int) -> Int? {
+        count >= secretLengthFloor ? secretLengthFloor : count > 0 ? 1 : nil
+    }
 
     /// The largest power of two not above `size` (nil for 0): a `min_bytes` that holds for the
     /// key as it is and says only its order of magnitude.
@@ -169,18 +177,19 @@ public struct CapturedContract: Sendable, Equatable {
         switch variable.rule {
         case .secret(let likeness, _): lines.append(comment(likeness.comment))
         case .path(let exists): lines.append(comment(exists ? "an absolute path that exists" : "an absolute path (nothing there under the root)"))
-        case .present(let shown?): lines.append(comment("observed: " + TOMLString.quoted(shown)))
-        case .present(nil): break
+        case .present(let shown?, _): lines.append(comment("observed: " + TOMLString.quoted(shown)))
+        case .present(nil, _): break
         }
         lines += ["[[variable]]", "name = " + TOMLString.quoted(variable.name), "required = true"]
         switch variable.rule {
-        case .secret(_, let atLeastFloor):
+        case .secret(_, let minLength):
             lines.append("secret = true")
-            if atLeastFloor { lines.append("min_length = \(Self.secretLengthFloor)") }
+            if let minLength { lines.append("min_length = \(minLength)") }
         case .path(let exists):
             lines.append("path = true")
             if exists { lines.append("exists = true") }
-        case .present: break
+        case .present(_, let nonEmpty):
+            if nonEmpty { lines.append("min_length = 1") }
         }
         return lines
     }

@@ -46,9 +46,9 @@ extension HostCapture.Reading {
 
     func variable(_ name: String, assignment: EnvironmentFile.Assignment) -> CapturedContract.Variable {
         let value = assignment.value
-        let floor = value.count >= CapturedContract.secretLengthFloor
+        let floor = CapturedContract.secretMinimumLength(count: value.count)
         if SecretLikeness.isSecretName(name) {
-            return CapturedContract.Variable(name: name, rule: .secret(.name, atLeastFloor: floor))
+            return CapturedContract.Variable(name: name, rule: .secret(.name, minLength: floor))
         }
         // A random value may begin with '/'; a path has more than one component.
         let random = SecretLikeness.looksRandom(value)
@@ -56,13 +56,13 @@ extension HostCapture.Reading {
             return CapturedContract.Variable(name: name, rule: .path(exists: root.exists(value)))
         }
         if random {
-            return CapturedContract.Variable(name: name, rule: .secret(.entropy, atLeastFloor: floor))
+            return CapturedContract.Variable(name: name, rule: .secret(.entropy, minLength: floor))
         }
         guard assignment.isClean else {
             return CapturedContract.Variable(
-                name: name, rule: .present(shownValue: nil),
+                name: name, rule: .present(shownValue: nil, nonEmpty: !value.isEmpty),
                 comments: ["value not shown: systemd versions read its line differently"])
         }
-        return CapturedContract.Variable(name: name, rule: .present(shownValue: value))
+        return CapturedContract.Variable(name: name, rule: .present(shownValue: value, nonEmpty: !value.isEmpty))
     }
 }
