@@ -60,13 +60,15 @@ extension HostCapture {
             if !acl.isEmpty { comments.append("acl: the extended ACL found, names from the root's account files") }
             var subdirs: [String] = []
             var others = 0
-            for child in root.listing(of: path) where child.kind == .directory {
+            for child in root.listing(of: path) {
                 let childPath = path == "/" ? "/" + child.name : path + "/" + child.name
-                if named.contains(childPath) { continue }
+                // The listing's names are decoded with U+FFFD for bytes that are not UTF-8 (and
+                // such a name then finds nothing): a contract cannot name that entry.
                 guard !child.name.unicodeScalars.contains("\u{FFFD}") else {
-                    notes.append("\(TOMLString.quoted(childPath)): not valid UTF-8 (or holds U+FFFD), which a TOML contract cannot name; skipped")
+                    notes.append("\(TOMLString.quoted(childPath)): not valid UTF-8 (or holds U+FFFD), which a TOML contract cannot name; not considered for subdirs")
                     continue
                 }
+                guard child.kind == .directory, !named.contains(childPath) else { continue }
                 guard case .success(let childStatus) = root.status(of: childPath, followFinal: false),
                     childStatus.kind == .directory, childStatus.userID == status.userID, childStatus.groupID == status.groupID,
                     childStatus.permissions == status.permissions, accessLists(childPath) == lists
@@ -98,11 +100,17 @@ extension HostCapture {
             guard let likeness = SecretLikeness.ofFile(path: path, firstLine: firstLine, readableByOthers: readableByOthers) else {
                 return CapturedContract.PathEntry(path: path, kind: .file, ownership: ownership)
             }
+            var comments = [likeness.comment]
+            var ownership = ownership
             if readableByOthers {
-                notes.append("\(shown): a private key readable by others: the captured [[key]] fails on it until its mode is narrowed")
+                // A [[key]] others may read is a contract error: the mode written is the one found
+                // without the bits of others, so check reports the key until it is narrowed.
+                let found = CapturedContract.octal(ownership.mode)
+                ownership.mode &= ~0o007
+                comments.append("mode: found \(found); a key must not be readable by others, so check fails until chmod \(CapturedContract.octal(ownership.mode))")
+                notes.append("\(shown): a private key readable by others (mode \(found)): the captured [[key]] asks for \(CapturedContract.octal(ownership.mode)), and check fails on it until the mode is narrowed")
             }
             let minimum = CapturedContract.minimumBytes(size: status.size)
-            var comments = [likeness.comment]
             if minimum != nil { comments.append("min_bytes: the key's size rounded down to a power of two") }
             return CapturedContract.PathEntry(path: path, kind: .key(minBytes: minimum), ownership: ownership, comments: comments)
         }
