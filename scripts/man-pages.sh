@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs hostcontract's manual pages into OUTDIR, as a package ships them:
-#   OUTDIR/man1/hostcontract.1.gz, hostcontract-lint.1.gz, -check, -provision, -tmpfiles, -gate
+#   OUTDIR/man1/hostcontract.1.gz, hostcontract-lint.1.gz, -check, -provision, -tmpfiles, -gate, -capture
 #   OUTDIR/man5/hostcontract.toml.5.gz
 #
 #   scripts/man-pages.sh OUTDIR
@@ -159,7 +159,7 @@ chmod 0644 "$out/man5/hostcontract.toml.5.gz"
 
 # 5. Every page is there and every reference to a hostcontract page resolves in OUTDIR; every
 #    command page's SEE ALSO names the contract format.
-for name in hostcontract hostcontract-lint hostcontract-check hostcontract-provision hostcontract-tmpfiles hostcontract-gate; do
+for name in hostcontract hostcontract-lint hostcontract-check hostcontract-provision hostcontract-tmpfiles hostcontract-gate hostcontract-capture; do
     [ -s "$out/man1/$name.1.gz" ] || { echo "man-pages.sh: $out/man1/$name.1.gz is missing" >&2; status=1; }
 done
 for page in "$out"/man1/hostcontract*.1.gz "$out"/man5/hostcontract*.5.gz; do

@@ -11,6 +11,7 @@ import Testing
     static let expectedPages = [
         "man1/hostcontract.1.gz", "man1/hostcontract-lint.1.gz", "man1/hostcontract-check.1.gz",
         "man1/hostcontract-provision.1.gz", "man1/hostcontract-tmpfiles.1.gz", "man1/hostcontract-gate.1.gz",
+        "man1/hostcontract-capture.1.gz",
         "man5/hostcontract.toml.5.gz",
     ]
 
@@ -351,7 +352,7 @@ import Testing
             }
         }
         #expect(Self.references(Self.seeAlso(pages["hostcontract.1"] ?? "")).map(\.name).filter { $0.hasPrefix("hostcontract-") }.sorted()
-            == ["hostcontract-check", "hostcontract-gate", "hostcontract-lint", "hostcontract-provision", "hostcontract-tmpfiles"])
+            == ["hostcontract-capture", "hostcontract-check", "hostcontract-gate", "hostcontract-lint", "hostcontract-provision", "hostcontract-tmpfiles"])
 
         // whatis(1) and apropos(1) index each page under its own name, with a plain description.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/lexgrog") {

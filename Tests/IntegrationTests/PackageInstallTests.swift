@@ -54,7 +54,7 @@ struct PackageInstallTests {
         defer { root.close() }
         for page in ["man1/hostcontract.1.gz", "man1/hostcontract-check.1.gz", "man1/hostcontract-lint.1.gz",
                      "man1/hostcontract-provision.1.gz", "man1/hostcontract-tmpfiles.1.gz", "man1/hostcontract-gate.1.gz",
-                     "man5/hostcontract.toml.5.gz"] {
+                     "man1/hostcontract-capture.1.gz", "man5/hostcontract.toml.5.gz"] {
             #expect(FileManager.default.fileExists(atPath: root.at("/usr/share/man/" + page)), "\(page)")
         }
         for file in ["/usr/share/zsh/vendor-completions/_hostcontract", "/usr/share/fish/vendor_completions.d/hostcontract.fish",

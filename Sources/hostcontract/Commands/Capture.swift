@@ -21,7 +21,7 @@ struct Capture: ParsableCommand {
             true where it exists); any other value only as a comment. No file content and no secret, nor \
             its length, is ever written. What capture notices and leaves out is reported on standard \
             error. Edit the result before relying on it: it records what is, not what should be. \
-            Exit codes: 0 written, 2 bad usage (a relative PATH, a PATH that does not exist).
+            Exit codes: 0 written; 1 the output file cannot be written; 2 bad usage (a relative PATH or one with . or .., a PATH that does not exist, a root that cannot be opened).
             """)
 
     @Option(help: ArgumentHelp("Capture the tree under DIR as if it were / (an image, a chroot); accounts come from DIR/etc/passwd and DIR/etc/group.", valueName: "DIR"),
