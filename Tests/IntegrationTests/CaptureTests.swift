@@ -67,6 +67,8 @@ struct CaptureTests {
             subdirs = ["preanonymized_import", "report_import", "sap_import", "sap_import_failed", "sap_import_processed", "video_import"]
             """))
         #expect(text.contains("# subdirs: same owner, group and mode as the parent"))
+        // storage's children lack its ACL: named, not captured.
+        #expect(text.contains(#"# not captured, as they differ from it (name them to capture them): "streamable", "videos""#))
         #expect(text.contains(#"acl = ["group:nginx:r-x", "default:user::rwx", "default:group::r-x", "default:group:nginx:r-x", "default:mask::r-x", "default:other::---"]"#))
         #expect(text.contains("""
             [[key]]

@@ -59,7 +59,7 @@ extension HostCapture {
             let acl = lists.map { aclEntries($0, path: path) } ?? []
             if !acl.isEmpty { comments.append("acl: the extended ACL found, names from the root's account files") }
             var subdirs: [String] = []
-            var others = 0
+            var others: [String] = []
             for child in root.listing(of: path) {
                 let childPath = path == "/" ? "/" + child.name : path + "/" + child.name
                 // The listing's names are decoded with U+FFFD for bytes that are not UTF-8 (and
@@ -73,14 +73,16 @@ extension HostCapture {
                     childStatus.kind == .directory, childStatus.userID == status.userID, childStatus.groupID == status.groupID,
                     childStatus.permissions == status.permissions, accessLists(childPath) == lists
                 else {
-                    others += 1
+                    others.append(child.name)
                     continue
                 }
                 subdirs.append(child.name)
             }
             if !subdirs.isEmpty { comments.append("subdirs: same owner, group and mode as the parent" + (acl.isEmpty ? "" : ", and the same ACL")) }
-            if others > 0 {
-                comments.append("\(others) other child \(others == 1 ? "directory differs" : "directories differ") from it and \(others == 1 ? "is" : "are") not captured; name \(others == 1 ? "it" : "them") to capture \(others == 1 ? "it" : "them")")
+            if !others.isEmpty {
+                let shown = others.prefix(8).map(TOMLString.quoted).joined(separator: ", ")
+                    + (others.count > 8 ? " and \(others.count - 8) more" : "")
+                comments.append("not captured, as they differ from it (name them to capture them): " + shown)
             }
             return CapturedContract.PathEntry(
                 path: path, kind: .directory(create: create, acl: acl, subdirs: subdirs), ownership: ownership, comments: comments)
