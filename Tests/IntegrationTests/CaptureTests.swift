@@ -126,6 +126,36 @@ struct CaptureTests {
         #expect(report.failures == expected)
     }
 
+    /// A mount point is written `create = false` (provision must not create it), and the name
+    /// comes from the root's /etc/hostname.
+    @Test func aMountPointIsNotCreatedAndTheNameIsTheRootsHostname() throws {
+        let root = try SampleRoot()
+        try "annotate-01\n".write(toFile: root.at("/etc/hostname"), atomically: false, encoding: .utf8)
+        let target = root.at("/srv/volume")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let mounted = try run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m,mode=0750,uid=990,gid=990", "hostcontract-test", target])
+        try #require(mounted.status == 0, "\(mounted.all)")
+        defer { _ = try? run("/usr/bin/umount", [target]) }
+        let outcome = try run(hostcontractExecutable, ["capture", "--root", root.path, "/srv/volume", "/srv"])
+        #expect(outcome.status == 0, "\(outcome.all)")
+        let text = outcome.standardOutput
+        #expect(text.contains("contract = \"annotate-01\""))
+        #expect(text.contains("""
+            # create = false: a mount point; provision must not create it
+            [[directory]]
+            path = "/srv/volume"
+            owner = "lx-annotate"
+            group = "lx-annotate"
+            mode = "0750"
+            create = false
+            """))
+        #expect(text.contains("path = \"/srv\"\nowner = \"root\"\ngroup = \"root\"\nmode = \"0755\"\n\n"))
+        let contract = output.write("mounted.toml", text)
+        try lint(contract)
+        let (status, report) = try check(contract, root: root.path)
+        #expect(status == 0, "\(report.failures)")
+    }
+
     // MARK: - The other example roots
 
     /// What each example root is captured with: options and paths.
