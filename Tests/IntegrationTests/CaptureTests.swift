@@ -126,6 +126,19 @@ struct CaptureTests {
         #expect(report.failures == expected)
     }
 
+    /// Without --env-file, the PATH named like an environment file is the contract's.
+    @Test func aPathNamedLikeAnEnvironmentFileIsTheEnvironment() throws {
+        let root = try SampleRoot()
+        let (contract, outcome) = try capture(root: root.path, ["/var/lib/lx-annotate/data", Self.environmentFile])
+        let text = try String(contentsOfFile: contract, encoding: .utf8)
+        #expect(text.contains("[environment]\nfile = \"\(Self.environmentFile)\""))
+        #expect(text.contains("name = \"DJANGO_SECRET_KEY\"\nrequired = true\nsecret = true\nmin_length = 16"))
+        #expect(outcome.standardError.contains("taken as the environment file by its name"))
+        try lint(contract)
+        let (status, report) = try check(contract, root: root.path)
+        #expect(status == 0, "\(report.failures)")
+    }
+
     /// A mount point is written `create = false` (provision must not create it), and the name
     /// comes from the root's /etc/hostname.
     @Test func aMountPointIsNotCreatedAndTheNameIsTheRootsHostname() throws {

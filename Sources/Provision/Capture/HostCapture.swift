@@ -70,13 +70,33 @@ public struct HostCapture {
         for path in asked {
             if let entry = reading.entry(path, alsoNamed: named) { contract.paths.append(entry) }
         }
-        if let file = environmentFile.map(Self.normalised) {
+        var file = environmentFile.map(Self.normalised)
+        if file == nil {
+            // Without --env-file: the first file named like an environment file (.env, *.env,
+            // .env.*) among the paths, which must then be a plain [[file]], not a key.
+            let candidates = contract.paths.filter { $0.kind == .file && Self.isEnvironmentFileName($0.path) }.map(\.path)
+            file = candidates.first
+            if let first = candidates.first {
+                reading.notes.append("\(TOMLString.quoted(first)): taken as the environment file by its name (give --env-file to choose)")
+            }
+            for other in candidates.dropFirst() {
+                reading.notes.append("\(TOMLString.quoted(other)): also named like an environment file; a contract has one, so its variables are not captured")
+            }
+        }
+        if let file {
             contract.environmentFile = file
             contract.variables = reading.variables(file)
         }
         contract.users = reading.users()
         contract.groups = reading.groups()
         return Outcome(contract: contract, notes: reading.notes)
+    }
+
+    /// Whether the last component of `path` is named as environment files are: `.env`, `NAME.env`,
+    /// `.env.NAME`.
+    static func isEnvironmentFileName(_ path: String) -> Bool {
+        guard let name = path.split(separator: "/").last else { return false }
+        return name == ".env" || (name.hasSuffix(".env") && name.count > 4) || name.hasPrefix(".env.")
     }
 
     /// `path` without repeated or trailing slashes.

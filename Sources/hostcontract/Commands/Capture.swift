@@ -15,7 +15,8 @@ struct Capture: ParsableCommand {
             first line, or one others cannot read under a directory named secrets, vault, keys or private, \
             or named *.key) a [[key]] with min_bytes, its size rounded down to a power of two. Every owner \
             and group named gets a [[user]] or [[group]] entry with the memberships the root's account \
-            files give. With --env-file, each variable assigned there gets a required [[variable]]: a \
+            files give. With --env-file (without it: the first PATH named like an environment file, .env, \
+            NAME.env or .env.NAME), each variable assigned there gets a required [[variable]]: a \
             secret-looking one (by its name, or a long random-looking value) secret = true, with \
             min_length = 16 only where it is at least that long; an absolute path path = true (and exists = \
             true where it exists); any other value only as a comment. No file content and no secret, nor \
@@ -32,7 +33,7 @@ struct Capture: ParsableCommand {
     var name: String?
 
     @Option(help: ArgumentHelp(
-        "Write FILE, an environment file inside the root (systemd EnvironmentFile= syntax), as [environment] file, with one [[variable]] per variable it assigns.",
+        "Write FILE, an environment file inside the root (systemd EnvironmentFile= syntax), as [environment] file, with one [[variable]] per variable it assigns (default: the first PATH named .env, NAME.env or .env.NAME).",
         valueName: "FILE"),
         completion: .file())
     var envFile: String?
