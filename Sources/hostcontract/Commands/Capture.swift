@@ -17,10 +17,12 @@ struct Capture: ParsableCommand {
             and group named gets a [[user]] or [[group]] entry with the memberships the root's account \
             files give. With --env-file (without it: the first PATH named like an environment file, .env, \
             NAME.env or .env.NAME), each variable assigned there gets a required [[variable]]: a \
-            secret-looking one (by its name, or a long random-looking value) secret = true, with \
-            min_length = 16 only where it is at least that long; an absolute path path = true (and exists = \
-            true where it exists); any other value only as a comment. No file content and no secret, nor \
-            its length, is ever written. What capture notices and leaves out is reported on standard \
+            secret-looking one (by its name, or a long random-looking value) secret = true, with a fixed \
+            floor as min_length (16 where it is at least that long, else 1 where it is not empty); an \
+            absolute path path = true (and exists = true where it exists); any other value min_length = 1 \
+            where it is not empty, and the value only as a comment. No file content and no secret, nor \
+            its length, is ever written; a private key others can read is written with their bits \
+            removed from its mode, so check reports it. What capture notices and leaves out is reported on standard \
             error. Edit the result before relying on it: it records what is, not what should be. \
             Exit codes: 0 written; 1 the output file cannot be written; 2 bad usage (a relative PATH or one with . or .., a PATH that does not exist, a root that cannot be opened).
             """)
