@@ -38,6 +38,15 @@ import Testing
         #expect(SecretLikeness.ofVariable(name: "UPSTREAM", value: "k9Zq2LmW8rT4vB6nX1cY5pD3") == .entropy)
     }
 
+    @Test func urlsWithCredentials() {
+        #expect(SecretLikeness.hasURLCredentials("postgres://app:pw@db:5432/app"))
+        #expect(SecretLikeness.hasURLCredentials("https://abc123@o1.ingest.sentry.io/1"))
+        #expect(SecretLikeness.hasURLCredentials("a,redis://:pw@cache/0"))
+        #expect(!SecretLikeness.hasURLCredentials("https://annotate.example.org/path@x"))
+        #expect(!SecretLikeness.hasURLCredentials("https://annotate.example.org"))
+        #expect(SecretLikeness.ofVariable(name: "DATABASE_URL", value: "postgres://app:pw@db/app") == .credentialsInURL)
+    }
+
     @Test func keyFilesByHeaderOrByPlaceAndMode() {
         #expect(SecretLikeness.ofFile(path: "/srv/tls.pem", firstLine: "-----BEGIN RSA PRIVATE KEY-----", readableByOthers: true) == .pemPrivateKey)
         #expect(SecretLikeness.ofFile(path: "/srv/tls.pem", firstLine: "-----BEGIN CERTIFICATE-----", readableByOthers: false) == nil)

@@ -212,6 +212,7 @@ struct CaptureTests {
         root.setVariable("API_TOKEN", canary)
         root.setVariable("UPSTREAM_OPAQUE", random)
         root.setVariable("SHORT_PASSWORD", "CANSHORT7")                 // 9 characters
+        root.setVariable("DATABASE_URL", "postgres://app:CANURLpw@db.example.org/app")
         try ("-----BEGIN PRIVATE KEY-----\n" + canary + "\n-----END PRIVATE KEY-----\n")
             .write(toFile: root.at("/var/lib/lx-annotate/tls.pem"), atomically: false, encoding: .utf8)
         root.chmod("/var/lib/lx-annotate/tls.pem", 0o644)
@@ -224,7 +225,7 @@ struct CaptureTests {
         let text = try String(contentsOfFile: contract, encoding: .utf8)
         #expect(standardOutput.standardOutput == text)
         for output in [text, outcome.all, standardOutput.all] {
-            for secret in [canary, random, "CANSHORT7", "CANARY", "Q7xQ7x", "CANSHORT"] {
+            for secret in [canary, random, "CANSHORT7", "CANARY", "Q7xQ7x", "CANSHORT", "CANURL", "db.example.org"] {
                 #expect(!output.contains(secret), "\(secret) in \(output)")
             }
             for length in [44, 88, 24, 9] { #expect(!output.contains("min_length = \(length)")) }
@@ -232,6 +233,7 @@ struct CaptureTests {
         #expect(text.contains("name = \"API_TOKEN\"\nrequired = true\nsecret = true\nmin_length = 16"))
         #expect(text.contains("name = \"UPSTREAM_OPAQUE\"\nrequired = true\nsecret = true\nmin_length = 16"))
         #expect(text.contains("name = \"SHORT_PASSWORD\"\nrequired = true\nsecret = true\nmin_length = 1"))
+        #expect(text.contains("# secret: a URL with credentials; its value and length are not shown\n[[variable]]\nname = \"DATABASE_URL\"\nrequired = true\nsecret = true\nmin_length = 16"))
         #expect(text.contains("# key: PEM private key; content not read beyond its first line"))
         #expect(text.contains("[[key]]\npath = \"/etc/secrets/vault/canary.key\"\nowner = \"root\"\ngroup = \"root\"\nmode = \"0600\"\nmin_bytes = 64"))
         #expect(outcome.standardError.contains("\"/var/lib/lx-annotate/tls.pem\": a private key readable by others (mode 0644)"))

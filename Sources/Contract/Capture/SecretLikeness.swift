@@ -6,6 +6,9 @@ public enum SecretLikeness: Sendable, Equatable {
     case name
     /// The value is long and looks random (see ``looksRandom(_:)``).
     case entropy
+    /// The value is a URL with credentials before its host (`postgres://app:PASSWORD@db/app`,
+    /// a Sentry DSN's `https://KEY@host/1`).
+    case credentialsInURL
     /// The file begins with a PEM private key header (`-----BEGIN ... PRIVATE KEY-----`).
     case pemPrivateKey
     /// The file is not readable by others and lies where keys are kept (under a directory named
@@ -22,8 +25,21 @@ public enum SecretLikeness: Sendable, Equatable {
     /// Why the variable `name` with `value` looks secret, or nil.
     public static func ofVariable(name: String, value: String) -> SecretLikeness? {
         if isSecretName(name) { return .name }
+        if hasURLCredentials(value) { return .credentialsInURL }
         if looksRandom(value) { return .entropy }
         return nil
+    }
+
+    /// Whether `value` holds a URL whose authority (between `://` and the next `/`, `?` or `#`)
+    /// has user information (`USER:PASSWORD@`, `KEY@`).
+    public static func hasURLCredentials(_ value: String) -> Bool {
+        var rest = Substring(value)
+        while let scheme = rest.firstRange(of: "://") {
+            let authority = rest[scheme.upperBound...].prefix { !"/?#".contains($0) && !$0.isWhitespace }
+            if authority.contains("@") { return true }
+            rest = rest[scheme.upperBound...]
+        }
+        return false
     }
 
     /// Whether a word of `name` (split at `_`, case ignored) is one of the secret words, or contains
@@ -100,6 +116,7 @@ public enum SecretLikeness: Sendable, Equatable {
         switch self {
         case .name: "secret by name; its value and length are not shown"
         case .entropy: "secret by its value's entropy (long and random-looking); its value and length are not shown"
+        case .credentialsInURL: "secret: a URL with credentials; its value and length are not shown"
         case .pemPrivateKey: "key: PEM private key; content not read beyond its first line"
         case .keyLocation: "key: not readable by others, kept where keys are kept; content not read"
         }

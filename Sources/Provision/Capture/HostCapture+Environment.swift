@@ -47,8 +47,8 @@ extension HostCapture.Reading {
     func variable(_ name: String, assignment: EnvironmentFile.Assignment) -> CapturedContract.Variable {
         let value = assignment.value
         let floor = CapturedContract.secretMinimumLength(count: value.count)
-        if SecretLikeness.isSecretName(name) {
-            return CapturedContract.Variable(name: name, rule: .secret(.name, minLength: floor))
+        if let likeness = SecretLikeness.ofVariable(name: name, value: value), likeness != .entropy {
+            return CapturedContract.Variable(name: name, rule: .secret(likeness, minLength: floor))
         }
         // A random value may begin with '/'; a path has more than one component.
         let random = SecretLikeness.looksRandom(value)
