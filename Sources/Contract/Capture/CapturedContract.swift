@@ -13,6 +13,10 @@ public struct CapturedContract: Sendable, Equatable {
     public var users: [User] = []
     public var groups: [Group] = []
     public var variables: [Variable] = []
+    /// The `[[unit]]` entries, in the order the units were given.
+    public var units: [Unit] = []
+    /// `[nginx]` and its locations.
+    public var nginx: Nginx?
 
     public init(name: String) { self.name = name }
 
@@ -128,7 +132,7 @@ public struct CapturedContract: Sendable, Equatable {
     }
 
     /// The contract as TOML: the top-level keys, `[environment]`, the path entries in the order
-    /// given, then users, groups and variables.
+    /// given, then users, groups, variables, units and `[nginx]`.
     public func render() -> String {
         var out: [String] = header.map { comment($0) }
         out.append("contract = " + TOMLString.quoted(name))
@@ -146,6 +150,8 @@ public struct CapturedContract: Sendable, Equatable {
             if !group.members.isEmpty { out.append("members = " + TOMLString.array(group.members)) }
         }
         for variable in variables { out += [""] + render(variable) }
+        for unit in units { out += [""] + unit.render() }
+        if let nginx { out += [""] + nginx.render() }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -195,7 +201,9 @@ public struct CapturedContract: Sendable, Equatable {
     }
 
     /// A comment line; a line break in `text` cannot end the comment early.
-    func comment(_ text: String) -> String {
+    func comment(_ text: String) -> String { Self.comment(text) }
+
+    static func comment(_ text: String) -> String {
         "# " + String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
     }
 }

@@ -12,11 +12,17 @@ public struct HostCapture {
     public var name: String?
     /// An environment file inside the root, written as `[environment] file`.
     public var environmentFile: String?
+    /// The main nginx configuration inside the root, written as `[nginx]` with its locations.
+    public var nginxConfig: String?
+    /// systemd units, each written as a `[[unit]]`.
+    public var units: [String]
 
-    public init(root: String = "/", name: String? = nil, environmentFile: String? = nil) {
+    public init(root: String = "/", name: String? = nil, environmentFile: String? = nil, nginxConfig: String? = nil, units: [String] = []) {
         self.root = root
         self.name = name
         self.environmentFile = environmentFile
+        self.nginxConfig = nginxConfig
+        self.units = units
     }
 
     /// What capture made, and what it noticed and left out (for standard error).
@@ -35,7 +41,8 @@ public struct HostCapture {
     /// (`-----BEGIN ENCRYPTED PRIVATE KEY-----` and the like) with room to spare.
     static let headerBytes = 64
 
-    /// Captures `paths` (absolute paths inside the root), in the order given.
+    /// Captures `paths` (absolute paths inside the root), in the order given, then the units and
+    /// the nginx configuration.
     public func capture(_ paths: [String]) throws(UsageError) -> Outcome {
         let rootDirectory: RootDirectory
         do {
@@ -45,7 +52,7 @@ public struct HostCapture {
         }
         var reading = Reading(root: rootDirectory, accounts: FileAccountDatabase.forRoot(rootDirectory))
         var asked: [String] = []
-        for path in paths + (environmentFile.map { [$0] } ?? []) {
+        for path in paths + (environmentFile.map { [$0] } ?? []) + (nginxConfig.map { [$0] } ?? []) {
             guard path.hasPrefix("/") else { throw UsageError(description: "\(TOMLString.quoted(path)) is not an absolute path") }
             let normal = Self.normalised(path)
             if normal.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
@@ -89,6 +96,15 @@ public struct HostCapture {
         }
         contract.users = reading.users()
         contract.groups = reading.groups()
+        if nginxConfig != nil || !units.isEmpty {
+            let host = LiveHost(root: rootDirectory)
+            contract.units = try Self.units(units, host: host, underRoot: !rootDirectory.isHostRoot, notes: &reading.notes)
+            let directories = contract.paths.filter { if case .directory = $0.kind { true } else { false } }.map(\.path)
+            reading.notes += Self.unwatchedNotes(contract.units, directories: directories)
+            if let nginxConfig {
+                contract.nginx = try Self.nginx(Self.normalised(nginxConfig), host: host, notes: &reading.notes)
+            }
+        }
         return Outcome(contract: contract, notes: reading.notes)
     }
 

@@ -20,11 +20,21 @@ struct Capture: ParsableCommand {
             secret-looking one (by its name, or a long random-looking value) secret = true, with a fixed \
             floor as min_length (16 where it is at least that long, else 1 where it is not empty); an \
             absolute path path = true (and exists = true where it exists); any other value min_length = 1 \
-            where it is not empty, and the value only as a comment. No file content and no secret, nor \
+            where it is not empty, and the value only as a comment. With --nginx, [nginx] config names CONF \
+            (server_name where every server block serves the same single name), and each location of its \
+            server blocks gets a [[nginx.location]] with its path, its = or ^~ modifier, and the directives \
+            internal, alias, root and proxy_pass it carries itself (a regex or named location, or a path \
+            found more than once, is reported and left out). Each --unit gets a [[unit]] as systemd finds \
+            it under the root: exists = false where it is masked; enabled as systemctl is-enabled says \
+            enabled or disabled (none for a static unit); and as properties what its files set of Type, \
+            User, Group, DynamicUser, SupplementaryGroups, WorkingDirectory, EnvironmentFile, Restart, \
+            ProtectSystem, ProtectHome, PrivateTmp, NoNewPrivileges, ReadWritePaths, ReadOnlyPaths, the \
+            *Directory= settings, the paths a .path unit watches and the unit it starts, OnCalendar and \
+            Persistent (never Environment= or a command line). No file content and no secret, nor \
             its length, is ever written; a private key others can read is written with their bits \
             removed from its mode, so check reports it. What capture notices and leaves out is reported on standard \
             error. Edit the result before relying on it: it records what is, not what should be. \
-            Exit codes: 0 written; 1 the output file cannot be written; 2 bad usage (a relative PATH or one with . or .., a PATH that does not exist, a root that cannot be opened).
+            Exit codes: 0 written; 1 the output file cannot be written; 2 bad usage (a relative PATH or one with . or .., a PATH that does not exist, a root that cannot be opened, an nginx configuration that cannot be read, a unit that does not exist).
             """)
 
     @Option(help: ArgumentHelp("Capture the tree under DIR as if it were / (an image, a chroot); accounts come from DIR/etc/passwd and DIR/etc/group.", valueName: "DIR"),
@@ -40,6 +50,17 @@ struct Capture: ParsableCommand {
         completion: .file())
     var envFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Write [nginx] with CONF, the main nginx configuration inside the root (e.g. /etc/nginx/nginx.conf), and one [[nginx.location]] per location its server blocks hold.",
+        valueName: "CONF"),
+        completion: .file())
+    var nginx: String?
+
+    @Option(name: .customLong("unit"), help: ArgumentHelp(
+        "Write a [[unit]] for the systemd unit NAME (e.g. app.service) as found under the root: exists, enabled and the settings it sets; repeatable. A unit that is not there is bad usage.",
+        valueName: "NAME"))
+    var units: [String] = []
+
     @Option(help: ArgumentHelp("Write the contract to FILE (atomically: a temporary file renamed into place); '-' is standard output, the default.", valueName: "FILE"),
             completion: .file())
     var output: String = "-"
@@ -49,14 +70,16 @@ struct Capture: ParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if paths.isEmpty && envFile == nil { throw ValidationError("give at least one PATH or --env-file FILE") }
+        if paths.isEmpty && envFile == nil && nginx == nil && units.isEmpty {
+            throw ValidationError("give at least one PATH, --env-file FILE, --nginx CONF or --unit NAME")
+        }
         if let name, name.isEmpty { throw ValidationError("--name must not be empty") }
     }
 
     func run() throws {
         let outcome: HostCapture.Outcome
         do {
-            outcome = try HostCapture(root: root, name: name, environmentFile: envFile).capture(paths)
+            outcome = try HostCapture(root: root, name: name, environmentFile: envFile, nginxConfig: nginx, units: units).capture(paths)
         } catch {
             throw ValidationError(error.description)
         }
