@@ -92,4 +92,52 @@ import Testing
         #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.description))\n\(text)")
         #expect(outcome.contract != nil)
     }
+
+    /// Units and nginx locations render as the [[unit]] and [[nginx.location]] kinds read them:
+    /// one value a string, more a list; `${` escaped so that a value is never a variable.
+    @Test func unitsAndNginxLocationsRenderAsTheirKindsReadThem() {
+        var contract = CapturedContract(name: "web")
+        contract.units = [
+            .init(name: "app.service", enabled: true, properties: [("User", ["app"]), ("ReadWritePaths", ["/srv/a", "/srv/b"])],
+                  comments: ["from /etc/systemd/system/app.service"]),
+            .init(name: "old.service", exists: false, comments: ["masked"]),
+            .init(name: "once.service", properties: [("WorkingDirectory", ["/srv/${HOME}"])]),
+        ]
+        contract.nginx = .init(config: "/etc/nginx/nginx.conf", serverName: "example.org", locations: [
+            .init(path: "/protected/", directives: [("internal", nil), ("alias", "/srv/data/")]),
+            .init(path: "/exact", modifier: "=", directives: [("proxy_pass", "http://127.0.0.1:8000")]),
+            .init(path: "/"),
+        ])
+        let text = contract.render()
+        #expect(text.contains("""
+            # from /etc/systemd/system/app.service
+            [[unit]]
+            name = "app.service"
+            enabled = true
+            properties = { User = "app", ReadWritePaths = ["/srv/a", "/srv/b"] }
+            """))
+        #expect(text.contains("# masked\n[[unit]]\nname = \"old.service\"\nexists = false\n"))
+        #expect(text.contains("properties = { WorkingDirectory = \"/srv/$${HOME}\" }"))
+        #expect(text.contains("""
+            [nginx]
+            config = "/etc/nginx/nginx.conf"
+            server_name = "example.org"
+
+            [[nginx.location]]
+            path = "/protected/"
+            directives = { internal = true, alias = "/srv/data/" }
+
+            [[nginx.location]]
+            path = "/exact"
+            modifier = "="
+            directives = { proxy_pass = "http://127.0.0.1:8000" }
+
+            [[nginx.location]]
+            path = "/"
+            """))
+        let outcome = ContractLoader.load(text: text, file: "captured.toml", patterns: .pcre2)
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.description))\n\(text)")
+        #expect(outcome.contract?.units.count == 3)
+        #expect(outcome.contract?.nginx?.locations.count == 3)
+    }
 }
