@@ -40,8 +40,6 @@ extension HostCapture {
             }
         }
         for server in servers { walk(server.block ?? []) }
-        var seen: [String: Int] = [:]
-        for (location, _) in found { seen[location.joinedArguments, default: 0] += 1 }
         var reported: Set<String> = []
         for (location, block) in found {
             let written = location.joinedArguments
@@ -59,9 +57,15 @@ extension HostCapture {
                 notes.append("nginx: location \(written) at \(configuration.location(of: location)): a named location; skipped")
                 continue
             }
-            // A plain prefix location and a ^~ one are the same location to check: compare by path.
-            let same = found.filter { ($0.0.arguments.last == path) && (($0.0.arguments.count == 2 && $0.0.arguments[0] == "=") == (modifier == "=")) }
-            if same.count > 1 || (seen[written] ?? 0) > 1 {
+            // The same location to check: a plain prefix location and a ^~ one, and a prefix path
+            // with and without its trailing slash, are told apart by path and exactness only.
+            let same = found.filter { other in
+                guard let otherPath = other.0.arguments.last else { return false }
+                let exact = other.0.arguments.count == 2 && other.0.arguments[0] == "="
+                return exact == (modifier == "=")
+                    && (otherPath == path || (!exact && (otherPath + "/" == path || otherPath == path + "/")))
+            }
+            if same.count > 1 {
                 if reported.insert(path).inserted {
                     notes.append("nginx: location \(written) appears \(same.count) times (\(same.map { configuration.location(of: $0.0) }.joined(separator: ", "))); skipped")
                 }

@@ -25,6 +25,9 @@ extension HostCapture {
                 throw UsageError(description: "the unit \(TOMLString.quoted(name)) is not in systemd's unit search path under \(host.root.path)")
             }
             var captured = CapturedContract.Unit(name: name)
+            if unit.loadState != .loaded {
+                notes.append("unit \(name): systemd would not load it (\(unit.loadState.name)); check reports that")
+            }
             if let fragment = unit.fragmentPath {
                 captured.comments.append("from \(fragment)" + (unit.dropInPaths.isEmpty ? "" : " and \(unit.dropInPaths.count) drop-ins"))
             }
