@@ -6,7 +6,7 @@ import Provision
 struct Capture: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
-        abstract: "Write a contract that holds on this host or image, from the paths named.",
+        abstract: "Write a contract that holds on this host or image, from the paths, units and nginx configuration named.",
         discussion: """
             Each PATH (absolute, resolved inside --root: a symbolic link never leads out of it) becomes an \
             entry: a directory a [[directory]] with its owner, group, mode and extended ACL, and as subdirs \
