@@ -6,22 +6,23 @@ import Testing
 /// loopback, on every address, IPv6, UDP), with `ss` as the oracle for what the kernel lists.
 @Suite(.serialized, .enabled(if: runningAsRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/ss"), "needs root and ss"))
 struct PortCheckTests {
-    /// A Python listener started as `user` (nobody unless given) on `address`, until deinit.
+    /// A Python listener started as `user` (nobody unless given) on `address`, until deinit, on
+    /// a port the kernel chose free (a port picked at random may be another socket's, an
+    /// ephemeral one of a connection the other tests make).
     final class Listener {
         let process = Process()
         let port: Int
 
         init(address: String, transport: String = "tcp", user: String = "nobody") throws {
-            port = Int.random(in: 20_000...60_000)
             let family = address.contains(":") ? "AF_INET6" : "AF_INET"
             let kind = transport == "tcp" ? "SOCK_STREAM" : "SOCK_DGRAM"
             let script = """
                 import socket, sys, time
                 s = socket.socket(socket.\(family), socket.\(kind))
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind(("\(address)", \(port)))
+                s.bind(("\(address)", 0))
                 \(transport == "tcp" ? "s.listen(5)" : "")
-                print("ready", flush=True)
+                print("ready", s.getsockname()[1], flush=True)
                 time.sleep(120)
                 """
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
@@ -29,8 +30,19 @@ struct PortCheckTests {
             let output = Pipe()
             process.standardOutput = output
             try process.run()
-            let line = output.fileHandleForReading.availableData
-            guard String(decoding: line, as: UTF8.self).hasPrefix("ready") else { throw FixtureError(message: "listener on \(address) did not start") }
+            // The first line, however the writes come.
+            var data = Data()
+            while !data.contains(UInt8(ascii: "\n")) {
+                let more = output.fileHandleForReading.availableData
+                if more.isEmpty { break }
+                data += more
+            }
+            let line = String(decoding: data, as: UTF8.self)
+            let words = line.split(whereSeparator: \.isWhitespace)
+            guard words.count == 2, words[0] == "ready", let port = Int(words[1]) else {
+                throw FixtureError(message: "listener on \(address) did not start: \(line)")
+            }
+            self.port = port
         }
 
         deinit {
