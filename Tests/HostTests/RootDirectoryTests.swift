@@ -39,6 +39,32 @@ struct LinkedImage {
         #expect(throws: HostError.self) { try root.contents(of: "/etc/climb").get() }
     }
 
+    /// openat2 with RESOLVE_IN_ROOT refuses (EAGAIN) a `..` that races with any rename on the
+    /// system: a busy host renames all the time (atomic writes), so a link through `..` must
+    /// still resolve while another thread renames files back and forth.
+    @Test func aLinkThroughDotDotResolvesWhileTheSystemRenames() throws {
+        let root = try RootDirectory(path: image.path)
+        try FileManager.default.createDirectory(atPath: image.path + "/etc/sites-enabled", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: image.path + "/etc/sites-enabled/app", withDestinationPath: "../app.conf")
+        let churn = TemporaryDirectory("renames")
+        let from = churn.write("a", "x"), to = churn.path + "/b"
+        let stop = ManagedAtomicFlag()
+        let renamer = Thread {
+            while !stop.isSet {
+                rename(from, to)
+                rename(to, from)
+            }
+        }
+        renamer.start()
+        defer { stop.set() }
+        var failures: [String] = []
+        for _ in 0..<20_000 {
+            if case .failure(let error) = root.contents(of: "/etc/sites-enabled/app") { failures.append(error.description) }
+        }
+        stop.set()
+        #expect(failures.count == 0, "\(failures.count) lookups failed, e.g. \(failures.first ?? "")")
+    }
+
     @Test func dotDotCannotClimbOut() throws {
         let root = try RootDirectory(path: image.path)
         let escaped = root.status(of: "/../../../../" + outside.path + "/secret.txt")
@@ -140,4 +166,12 @@ struct LinkedImage {
         #expect(String(decoding: try lookUp.contents(of: "/etc/rooted").get(), as: UTF8.self) == "inside\n")
         #expect(lookUp.glob("/etc/*.conf") == ["/etc/app.conf"])
     }
+}
+
+/// A flag one thread sets and another polls.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

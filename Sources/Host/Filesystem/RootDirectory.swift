@@ -59,13 +59,21 @@ public final class RootDirectory: @unchecked Sendable {
     /// With `followFinal` false a final symbolic link is opened as itself (O_PATH|O_NOFOLLOW).
     func open(_ path: String, flags: CInt, followFinal: Bool = true) -> Result<CInt, HostError> {
         if resolver == .lookUp { return openByLookUp(path, flags: flags, followFinal: followFinal) }
-        var flags = flags | O_CLOEXEC
-        if !followFinal { flags |= O_NOFOLLOW }
+        var confined = flags | O_CLOEXEC
+        if !followFinal { confined |= O_NOFOLLOW }
         let resolve = UInt64(RESOLVE_IN_ROOT) | UInt64(RESOLVE_NO_MAGICLINKS)
-        return valueOrErrno {
-            system_openat2(descriptor, Self.relative(path), flags, 0, resolve)
+        // openat2 refuses a lookup whose `..` raced with a rename or a mount anywhere on the
+        // system (EAGAIN, as openat2(2) says): nothing is wrong with the path, so it asks again,
+        // and past a few refusals resolves it component by component, which has no such race.
+        for _ in 0..<Self.raceRetries {
+            let opened = valueOrErrno { system_openat2(descriptor, Self.relative(path), confined, 0, resolve) }
+            guard case .failure(let error) = opened, error.code == EAGAIN else { return opened }
         }
+        return openByLookUp(path, flags: flags, followFinal: followFinal)
     }
+
+    /// How many times a lookup refused for a race is asked again of openat2.
+    static let raceRetries = 8
 
     /// The status of `path`, following symbolic links inside the root unless `followFinal` is
     /// false (then a final link is described as a link).
