@@ -84,7 +84,8 @@ struct CaptureTests {
         #expect(text.contains("[environment]\nfile = \"\(Self.environmentFile)\""))
         #expect(text.contains("# secret by name; its value and length are not shown\n[[variable]]\nname = \"DJANGO_SECRET_KEY\"\nrequired = true\nsecret = true\nmin_length = 16"))
         #expect(text.contains("[[variable]]\nname = \"LX_ANNOTATE_ENCRYPTED_DATA_DIR\"\nrequired = true\npath = true\nexists = true"))
-        #expect(text.contains("# observed: \"standalone\"\n[[variable]]\nname = \"ENDOREG_DEPLOYMENT_ROLE\"\nrequired = true\nmin_length = 1"))
+        #expect(!text.contains("standalone"), "a plain value reached the contract")
+        #expect(text.contains("# set; its value is not written (any value may be a secret)\n[[variable]]\nname = \"ENDOREG_DEPLOYMENT_ROLE\"\nrequired = true\nmin_length = 1"))
         #expect(text.contains("contract = \"captured\"\nschema = 1"))
     }
 
@@ -203,8 +204,9 @@ struct CaptureTests {
 
     // MARK: - Secrets
 
-    /// Canaries in a secret-named variable, a random-looking one, a key file and a PEM private
-    /// key readable by others: none of them, nor the secrets' lengths, in any output.
+    /// Canaries in a secret-named variable, a random-looking one, one of harmless name and shape,
+    /// a key file and a PEM private key readable by others: none of them, nor the secrets'
+    /// lengths, in any output.
     @Test func noSecretNorItsLengthReachesAnyOutput() throws {
         let root = try SampleRoot()
         let canary = "CANARYtok3n" + String(repeating: "Q7x", count: 11)   // 44 characters
@@ -213,6 +215,7 @@ struct CaptureTests {
         root.setVariable("UPSTREAM_OPAQUE", random)
         root.setVariable("SHORT_PASSWORD", "CANSHORT7")                 // 9 characters
         root.setVariable("DATABASE_URL", "postgres://app:CANURLpw@db.example.org/app")
+        root.setVariable("ADMIN_PIN", "4821")                           // a secret of harmless name and shape
         try ("-----BEGIN PRIVATE KEY-----\n" + canary + "\n-----END PRIVATE KEY-----\n")
             .write(toFile: root.at("/var/lib/lx-annotate/tls.pem"), atomically: false, encoding: .utf8)
         root.chmod("/var/lib/lx-annotate/tls.pem", 0o644)
@@ -225,7 +228,7 @@ struct CaptureTests {
         let text = try String(contentsOfFile: contract, encoding: .utf8)
         #expect(standardOutput.standardOutput == text)
         for output in [text, outcome.all, standardOutput.all] {
-            for secret in [canary, random, "CANSHORT7", "CANARY", "Q7xQ7x", "CANSHORT", "CANURL", "db.example.org"] {
+            for secret in [canary, random, "CANSHORT7", "CANARY", "Q7xQ7x", "CANSHORT", "CANURL", "db.example.org", "4821"] {
                 #expect(!output.contains(secret), "\(secret) in \(output)")
             }
             for length in [44, 88, 24, 9] { #expect(!output.contains("min_length = \(length)")) }

@@ -91,9 +91,10 @@ public struct CapturedContract: Sendable, Equatable {
             case secret(SecretLikeness, minLength: Int?)
             /// `path = true`, and `exists = true` where the path exists under the root.
             case path(exists: Bool)
-            /// `required = true`, and `min_length = 1` where the value is not empty; the value,
-            /// when it may be shown, as a comment.
-            case present(shownValue: String?, nonEmpty: Bool)
+            /// `required = true`, and `min_length = 1` where the value is not empty. The value is
+            /// never written: a secret may have a harmless name and shape (`ADMIN_PIN=4821`), so
+            /// no value of an environment file enters a captured contract.
+            case present(nonEmpty: Bool)
         }
 
         public var name: String
@@ -183,8 +184,7 @@ public struct CapturedContract: Sendable, Equatable {
         switch variable.rule {
         case .secret(let likeness, _): lines.append(comment(likeness.comment))
         case .path(let exists): lines.append(comment(exists ? "an absolute path that exists" : "an absolute path (nothing there under the root)"))
-        case .present(let shown?, _): lines.append(comment("observed: " + TOMLString.quoted(shown)))
-        case .present(nil, _): break
+        case .present: lines.append(comment("set; its value is not written (any value may be a secret)"))
         }
         lines += ["[[variable]]", "name = " + TOMLString.quoted(variable.name), "required = true"]
         switch variable.rule {
@@ -194,7 +194,7 @@ public struct CapturedContract: Sendable, Equatable {
         case .path(let exists):
             lines.append("path = true")
             if exists { lines.append("exists = true") }
-        case .present(_, let nonEmpty):
+        case .present(let nonEmpty):
             if nonEmpty { lines.append("min_length = 1") }
         }
         return lines

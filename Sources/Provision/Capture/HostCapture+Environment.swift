@@ -60,9 +60,9 @@ extension HostCapture.Reading {
         }
         guard assignment.isClean else {
             return CapturedContract.Variable(
-                name: name, rule: .present(shownValue: nil, nonEmpty: !value.isEmpty),
-                comments: ["value not shown: systemd versions read its line differently"])
+                name: name, rule: .present(nonEmpty: !value.isEmpty),
+                comments: ["systemd versions read its line differently"])
         }
-        return CapturedContract.Variable(name: name, rule: .present(shownValue: value, nonEmpty: !value.isEmpty))
+        return CapturedContract.Variable(name: name, rule: .present(nonEmpty: !value.isEmpty))
     }
 }
