@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// Seeded, bounded fuzz campaigns against the built binary (issue 11, item 5): mutations of the
-/// shipped contracts, of the sample roots' environment file and of their nginx configuration,
+/// shipped contracts (alone, and split over files that include each other), of the sample roots'
+/// environment file, of their nginx configuration and of their units,
 /// each run under `timeout -s KILL`. Every run must
 /// - end by itself within the bound (`HOSTCONTRACT_FUZZ_TIMEOUT`, 20 s; runs take ~0.1 s),
 /// - not die by a signal, and exit with a code its command documents (lint 0/2, tmpfiles 0/1/2,
@@ -28,6 +29,10 @@ struct FuzzCampaignTests {
 
     @Test func nginxCampaign() throws {
         try FuzzCampaign(name: "nginx", defaultCases: 50).run(NginxMutationCase.self)
+    }
+
+    @Test func includeCampaign() throws {
+        try FuzzCampaign(name: "include", defaultCases: 40).run(IncludeGraphCase.self)
     }
 
     @Test func unitCampaign() throws {
