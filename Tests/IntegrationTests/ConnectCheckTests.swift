@@ -53,18 +53,6 @@ struct ConnectCheckTests {
             self.port = port
         }
 
-        /// A port nothing listens on: one the kernel handed out for a socket that is closed again.
-        static func closedPort() throws -> Int {
-            let said = try run("/usr/bin/python3", ["-c", """
-                import socket
-                s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-                """])
-            guard let port = Int(said.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw FixtureError(message: "no free port: \(said.all)")
-            }
-            return port
-        }
-
         deinit {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -88,7 +76,9 @@ struct ConnectCheckTests {
 
     @Test func eachWayOfFailingIsNamed() throws {
         let open = try Listener()
-        let closed = Int.random(in: 20_000...60_000)
+        let reserved = try ClosedLoopbackPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let closed = reserved.port
         let report = try check("""
             [[connect]]
             address = "127.0.0.1:\(open.port)"
@@ -202,7 +192,9 @@ struct ConnectCheckTests {
     /// each file's host and port are read (`address`) and tried (`reachable`).
     @Test func thePeerIsTakenFromAConfigurationFile() throws {
         let open = try Listener()
-        let closed = try Listener.closedPort()
+        let reserved = try ClosedLoopbackPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let closed = reserved.port
         let directory = TemporaryDirectory("connect-config")
         let peers = directory.write("peers.toml", Self.peersFile(open: open.port, closed: closed))
         let json = directory.write("peers.json", #"{"upstream": {"host": "127.0.0.1", "port": \#(open.port)}}"#)

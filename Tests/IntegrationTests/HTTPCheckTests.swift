@@ -132,7 +132,9 @@ struct HTTPCheckTests {
             "/health": .json(#"{"status": "degraded"}"#),
             "/page": Answer(status: 200, headers: ["Content-Type": "text/html"], body: "<html></html>"),
         ])
-        let closed = Int.random(in: 20_000...60_000)
+        let reserved = try ClosedLoopbackPort()
+        defer { withExtendedLifetime(reserved) {} }
+        let closed = reserved.port
         let transfers = "api/media/hub/transfers/"
         let outcome = try check("""
             [[http]]
