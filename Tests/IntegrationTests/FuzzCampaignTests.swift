@@ -268,6 +268,17 @@ protocol FuzzCase {
     var summary: String { get }
 }
 
+/// A case whose inputs are files named by their paths (saved with each '/' as '_'), none of
+/// whose texts makes a canary printable.
+protocol FileSetFuzzCase: FuzzCase {
+    var files: [(String, [UInt8])] { get }
+}
+
+extension FileSetFuzzCase {
+    var allowedGrams: Set<UInt64> { [] }
+    var inputs: [(String, [UInt8])] { files.map { ($0.0.replacingOccurrences(of: "/", with: "_"), $0.1) } }
+}
+
 final class FailureLog: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var failures: [String] = []
@@ -848,7 +859,7 @@ struct EnvironmentMutationCase: FuzzCase {
 
 /// The sample roots' nginx files, mutated (with tokens that include a key file, cycle, nest,
 /// break quotes), checked with the lx-annotate or the EDM contract; the keys hold canaries.
-struct NginxMutationCase: FuzzCase {
+struct NginxMutationCase: FileSetFuzzCase {
     static let lxFiles = ["/etc/nginx/nginx.conf", "/etc/nginx/conf.d/lx-annotate.conf"]
     static let edmFiles = ["/etc/nginx/nginx.conf", "/etc/nginx/sites-enabled/edm-annotator"]
     static let tokens: [[UInt8]] = [
@@ -865,8 +876,6 @@ struct NginxMutationCase: FuzzCase {
     let summary: String
     let runs: [FuzzRun]
     let hidden: [(name: String, value: String)]
-    var allowedGrams: Set<UInt64> { [] }
-    var inputs: [(String, [UInt8])] { files.map { ($0.0.replacingOccurrences(of: "/", with: "_"), $0.1) } }
 
     init(worker: FuzzWorker, random: inout SeededGenerator, index: Int) throws {
         let edm = index % 3 == 2

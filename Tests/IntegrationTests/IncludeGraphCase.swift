@@ -10,7 +10,7 @@ import TestSupport
 /// --dry-run` or `gate` must end with a documented status, name a FILE:LINE on exit 2, and
 /// never show a canary: an included key file is read as a contract, never echoed. A case split
 /// cleanly (nothing hostile, nothing mutated) must lint clean and hold, as the whole file does.
-struct IncludeGraphCase: FuzzCase {
+struct IncludeGraphCase: FileSetFuzzCase {
     /// The contract's lines up to its first table header, and its sections: each top-level
     /// table or array-of-tables header with the sub-tables that follow it (`[nginx]` keeps its
     /// `[[nginx.location]]` entries), so a section moved to another file stays valid TOML.
@@ -41,8 +41,6 @@ struct IncludeGraphCase: FuzzCase {
     let summary: String
     let runs: [FuzzRun]
     let hidden: [(name: String, value: String)]
-    var allowedGrams: Set<UInt64> { [] }
-    var inputs: [(String, [UInt8])] { files.map { ($0.0.replacingOccurrences(of: "/", with: "_"), $0.1) } }
 
     init(worker: FuzzWorker, random: inout SeededGenerator, index: Int) throws {
         directory = worker.scratch.path + "/include"

@@ -5,7 +5,7 @@ import TestSupport
 /// directory) mutated, then `check --only unit` in a format, a whole `check`, or `gate`. The
 /// environment file and the keys are not mutated, so none of their canaries may appear; a unit
 /// that points EnvironmentFile= or a drop-in at a key must not make hostcontract read it out.
-struct UnitMutationCase: FuzzCase {
+struct UnitMutationCase: FileSetFuzzCase {
     static let files = [
         "/etc/systemd/system/lx-annotate.service", "/etc/systemd/system/lx-annotate-watcher.service",
         "/etc/systemd/system/lx-annotate-sap-import.path", "/etc/systemd/system/lx-annotate-sap-import.service",
@@ -32,8 +32,6 @@ struct UnitMutationCase: FuzzCase {
     let summary: String
     let runs: [FuzzRun]
     let hidden: [(name: String, value: String)]
-    var allowedGrams: Set<UInt64> { [] }
-    var inputs: [(String, [UInt8])] { files.map { ($0.0.replacingOccurrences(of: "/", with: "_"), $0.1) } }
 
     init(worker: FuzzWorker, random: inout SeededGenerator, index: Int) throws {
         let root = worker.root
