@@ -140,4 +140,124 @@ import Testing
         #expect(outcome.contract?.units.count == 3)
         #expect(outcome.contract?.nginx?.locations.count == 3)
     }
+
+    // MARK: - Packages
+
+    static let dpkgStatus = DpkgStatus(text: """
+        Package: ffmpeg
+        Status: hold ok installed
+        Architecture: amd64
+        Version: 7:5.1.6-0+deb12u1
+
+        Package: libc6
+        Status: install ok installed
+        Architecture: amd64
+        Multi-Arch: same
+        Version: 2.36-9+deb12u7
+
+        Package: libc6
+        Status: hold ok installed
+        Architecture: i386
+        Multi-Arch: same
+        Version: 2.36-9+deb12u4
+
+        Package: vim
+        Status: deinstall ok config-files
+        Architecture: amd64
+        Version: 2:9.0.1378-2
+
+        Package: oddity
+        Status: install ok installed
+        Architecture: all
+        Version: 1.0-1~a_b
+
+        """)
+
+    static func debian(_ name: String) -> Result<CapturedContract.Package, CapturedContract.Package.Refusal> {
+        CapturedContract.Package.debian(name, status: dpkgStatus, place: "/r/var/lib/dpkg/status")
+    }
+
+    /// A Debian package gets `>= INSTALLED` (the lowest of its instances) and `held` where every
+    /// instance is held; one not installed, or a name no package can have, is refused.
+    @Test func debianPackagesGetAtLeastTheirVersionAndTheirHold() throws {
+        let ffmpeg = try Self.debian("ffmpeg").get()
+        #expect(ffmpeg == CapturedContract.Package(
+            name: "ffmpeg", manager: .dpkg, version: ">= 7:5.1.6-0+deb12u1", held: true,
+            comments: ["installed: 7:5.1.6-0+deb12u1 (version: at least this, so a normal upgrade still holds)",
+                       "held: the selection is hold (apt-mark hold); an upgrade waits for the hold to be released"]))
+        let libc = try Self.debian("libc6").get()
+        #expect(libc.version == ">= 2.36-9+deb12u4")
+        #expect(libc.held == nil)
+        #expect(libc.comments == ["installed: 2.36-9+deb12u7 (amd64), 2.36-9+deb12u4 (i386) (version: at least this, so a normal upgrade still holds)",
+                                  "held for i386 only; no held rule"])
+        #expect(try Self.debian("libc6:i386").get().held == true)
+        // dpkg reads '_' in a version only with a warning; a contract's rule must not need one.
+        let oddity = try Self.debian("oddity").get()
+        #expect(oddity.version == nil)
+        #expect(oddity.comments == ["installed: 1.0-1~a_b, which no version rule dpkg reads without a warning can name; no version rule"])
+        #expect(Self.refusal(Self.debian("vim")) == "the package 'vim' is not installed: dpkg's database /r/var/lib/dpkg/status records it config-files: removed, its configuration files left (dpkg --purge removes them)")
+        #expect(Self.refusal(Self.debian("emacs")) == "the package 'emacs' is not installed: dpkg's database /r/var/lib/dpkg/status has no record of it")
+        #expect(Self.refusal(Self.debian("-bad")) == "'-bad' is not a Debian package name: must start with an alphanumeric character")
+    }
+
+    static func refusal(_ result: Result<CapturedContract.Package, CapturedContract.Package.Refusal>) -> String? {
+        if case .failure(let refusal) = result { refusal.description } else { nil }
+    }
+
+    static func distribution(_ directory: String, _ metadata: String) -> PythonDistribution {
+        PythonDistribution(
+            metadataPath: "/srv/app/.venv/lib/python3.11/site-packages/\(directory)/METADATA",
+            directoryName: PythonPackageName(distributionInfoDirectory: directory)!, metadata: PythonPackageMetadata(text: metadata))
+    }
+
+    /// A distribution is pinned `==VERSION` under the name its METADATA gives; `===` for a
+    /// version that is not PEP 440; no rule for two of them or none.
+    @Test func pythonDistributionsArePinned() throws {
+        let venv = "/srv/app/.venv"
+        let django = try CapturedContract.Package.python(
+            [Self.distribution("django-4.2.11.dist-info", "Metadata-Version: 2.1\nName: Django\nVersion: 4.2.11\n\n")], environment: venv).get()
+        #expect(django == CapturedContract.Package(
+            name: "Django", manager: .pip, environment: venv, version: "==4.2.11",
+            comments: ["installed: 4.2.11 (version: pinned, as a virtual environment is built from pinned requirements)"]))
+        let legacy = try CapturedContract.Package.python(
+            [Self.distribution("old-2004d.dist-info", "Name: old\nVersion: 2004d-final\n\n")], environment: venv).get()
+        #expect(legacy.version == "===2004d-final")
+        let twice = try CapturedContract.Package.python([
+            Self.distribution("torch-2.3.0.dist-info", "Name: torch\nVersion: 2.3.0\n\n"),
+            Self.distribution("torch-2.3.1.dist-info", "Name: torch\nVersion: 2.3.1\n\n"),
+        ], environment: venv).get()
+        #expect(twice.version == nil)
+        #expect(twice.comments == ["2 distributions (2.3.0, 2.3.1): an interrupted upgrade left one behind; check reports it"])
+        let unversioned = try CapturedContract.Package.python([Self.distribution("x-1.dist-info", "Name: x\n\n")], environment: venv).get()
+        #expect(unversioned.version == nil)
+    }
+
+    /// Packages render as [[package]] reads them, and the rules written hold by the managers'
+    /// own orderings: a contract of them loads clean.
+    @Test func packagesRenderAsTheKindReadsThem() throws {
+        var contract = CapturedContract(name: "pk")
+        contract.packages = [
+            try Self.debian("ffmpeg").get(), try Self.debian("libc6").get(),
+            try CapturedContract.Package.python(
+                [Self.distribution("daphne-4.1.2.dist-info", "Name: daphne\nVersion: 4.1.2\n\n")], environment: "/srv/${APP}/.venv").get(),
+        ]
+        let text = contract.render()
+        #expect(text.contains("""
+            # held: the selection is hold (apt-mark hold); an upgrade waits for the hold to be released
+            [[package]]
+            name = "ffmpeg"
+            version = ">= 7:5.1.6-0+deb12u1"
+            held = true
+            """))
+        #expect(text.contains("""
+            [[package]]
+            name = "daphne"
+            manager = "pip"
+            environment = "/srv/$${APP}/.venv"
+            version = "==4.1.2"
+            """))
+        let outcome = ContractLoader.load(text: text, file: "captured.toml", patterns: .pcre2)
+        #expect(outcome.diagnostics.isEmpty, "\(outcome.diagnostics.map(\.description))\n\(text)")
+        #expect(outcome.contract?.packages.count == 3)
+    }
 }

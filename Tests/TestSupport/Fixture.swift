@@ -31,6 +31,15 @@ public final class TemporaryDirectory: @unchecked Sendable {
         try! text.write(to: file, atomically: true, encoding: .utf8)
         return file.path
     }
+
+    /// Replaces `from` with `to` in the file `name` inside the directory (a path inside a root
+    /// made here, with or without its leading '/'); a file without `from` is a fixture error.
+    public func edit(_ name: String, _ from: String, _ to: String) throws {
+        let path = url.appendingPathComponent(String(name.drop { $0 == "/" })).path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard text.contains(from) else { throw FixtureError(message: "\(name) lacks \(from)") }
+        try text.replacing(from, with: to).write(toFile: path, atomically: false, encoding: .utf8)
+    }
 }
 
 /// What a finished process printed and how it ended.
@@ -141,6 +150,9 @@ public final class SampleRoot: @unchecked Sendable {
     public func remove(_ path: String) {
         try! FileManager.default.removeItem(atPath: at(path))
     }
+
+    /// Replaces `from` with `to` in the file at `path` inside the root.
+    public func edit(_ path: String, _ from: String, _ to: String) throws { try directory.edit(path, from, to) }
 }
 
 public struct FixtureError: Error, CustomStringConvertible {
@@ -277,9 +289,5 @@ public final class EDMRoot: @unchecked Sendable {
 
     public func at(_ path: String) -> String { directory.path + path }
 
-    public func edit(_ path: String, _ from: String, _ to: String) throws {
-        let text = try String(contentsOfFile: at(path), encoding: .utf8)
-        guard text.contains(from) else { throw FixtureError(message: "\(path) lacks \(from)") }
-        try text.replacing(from, with: to).write(toFile: at(path), atomically: false, encoding: .utf8)
-    }
+    public func edit(_ path: String, _ from: String, _ to: String) throws { try directory.edit(path, from, to) }
 }

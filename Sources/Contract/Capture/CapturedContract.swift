@@ -13,6 +13,9 @@ public struct CapturedContract: Sendable, Equatable {
     public var users: [User] = []
     public var groups: [Group] = []
     public var variables: [Variable] = []
+    /// The `[[package]]` entries: the Debian packages in the order given, then a virtual
+    /// environment's distributions by name.
+    public var packages: [Package] = []
     /// The `[[unit]]` entries, in the order the units were given.
     public var units: [Unit] = []
     /// `[nginx]` and its locations.
@@ -133,7 +136,7 @@ public struct CapturedContract: Sendable, Equatable {
     }
 
     /// The contract as TOML: the top-level keys, `[environment]`, the path entries in the order
-    /// given, then users, groups, variables, units and `[nginx]`.
+    /// given, then users, groups, variables, packages, units and `[nginx]`.
     public func render() -> String {
         var out: [String] = header.map { comment($0) }
         out.append("contract = " + TOMLString.quoted(name))
@@ -151,6 +154,7 @@ public struct CapturedContract: Sendable, Equatable {
             if !group.members.isEmpty { out.append("members = " + TOMLString.array(group.members)) }
         }
         for variable in variables { out += [""] + render(variable) }
+        for package in packages { out += [""] + package.render() }
         for unit in units { out += [""] + unit.render() }
         if let nginx { out += [""] + nginx.render() }
         return out.joined(separator: "\n") + "\n"

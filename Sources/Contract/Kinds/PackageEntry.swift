@@ -186,9 +186,7 @@ extension Evaluation {
             for check in entry.checks.dropFirst() { recorder.skip(check, key: entry.key(of: check), reason) }
         }
         let status: DpkgStatus
-        let database = packageDatabases.dpkgStatus {
-            host.text(of: DpkgStatus.path, limit: DpkgStatus.maximumBytes).map(DpkgStatus.init(text:))
-        }
+        let database = packageDatabases.dpkgStatus { DpkgStatus.read(from: host) }
         switch database {
         case .failure(let error) where error.isInaccessible:
             for check in entry.checks {
@@ -374,23 +372,15 @@ extension Evaluation {
 
         // Its distributions named like the package (importlib.metadata finds them by the
         // directory's name), confirmed by the Name their METADATA gives.
-        var found: [(path: String, version: String)] = []
-        for path in host.glob(environmentPath + "/" + PythonPackageMetadata.pathPattern).sorted() {
-            let directory = path.split(separator: "/").dropLast().last.map(String.init) ?? ""
-            guard path.hasSuffix("/METADATA"), PythonPackageName(distributionInfoDirectory: directory) == wanted else { continue }
-            switch host.text(of: path) {
-            case .failure(let error) where error.isInaccessible:
-                for check in entry.checks {
-                    recorder.cannotEvaluate(check, key: entry.key(of: check), "\(host.operatorPath(path)) cannot be read: \(error)")
-                }
-                return recorder.results
-            case .failure:
-                continue
-            case .success(let text):
-                let metadata = PythonPackageMetadata(text: text)
-                guard (metadata.packageName ?? wanted) == wanted else { continue }
-                found.append((path, metadata.versionText ?? "no version"))
+        let found: [(path: String, version: String)]
+        switch PythonDistribution.installed(in: environmentPath, named: wanted, host: host) {
+        case .failure(let unreadable):
+            for check in entry.checks {
+                recorder.cannotEvaluate(check, key: entry.key(of: check), "\(host.operatorPath(unreadable.path)) cannot be read: \(unreadable.error)")
             }
+            return recorder.results
+        case .success(let distributions):
+            found = distributions.map { ($0.metadataPath, $0.metadata.versionText ?? "no version") }
         }
         let versions = found.map(\.version).joined(separator: ", ")
 

@@ -76,6 +76,12 @@ public struct DpkgStatus: Sendable {
         self.byName = byName
     }
 
+    /// dpkg's database as `host` finds it at ``path`` (inside its root), read as `check` and
+    /// `capture` read it.
+    public static func read(from host: some FileObserver) -> Result<DpkgStatus, ObservationError> {
+        host.text(of: path, limit: maximumBytes).map(DpkgStatus.init(text:))
+    }
+
     /// The instances `query` names: `name` (every architecture, as `dpkg-query -W name` lists
     /// them) or `name:architecture`, the name in any case. Empty when dpkg has no record.
     public func instances(of query: String) -> [DpkgPackage] {

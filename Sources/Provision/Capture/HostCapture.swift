@@ -16,13 +16,25 @@ public struct HostCapture {
     public var nginxConfig: String?
     /// systemd units, each written as a `[[unit]]`.
     public var units: [String]
+    /// Debian packages (`NAME` or `NAME:ARCH`), each written as a `[[package]]` read from dpkg's database.
+    public var packages: [String]
+    /// A virtual environment inside the root whose distributions are written as `[[package]]`
+    /// with `manager = "pip"`: those of ``pythonPackages``, or without them all but its installers.
+    public var virtualEnvironment: String?
+    public var pythonPackages: [String]
 
-    public init(root: String = "/", name: String? = nil, environmentFile: String? = nil, nginxConfig: String? = nil, units: [String] = []) {
+    public init(
+        root: String = "/", name: String? = nil, environmentFile: String? = nil, nginxConfig: String? = nil, units: [String] = [],
+        packages: [String] = [], virtualEnvironment: String? = nil, pythonPackages: [String] = []
+    ) {
         self.root = root
         self.name = name
         self.environmentFile = environmentFile
         self.nginxConfig = nginxConfig
         self.units = units
+        self.packages = packages
+        self.virtualEnvironment = virtualEnvironment
+        self.pythonPackages = pythonPackages
     }
 
     /// What capture made, and what it noticed and left out (for standard error).
@@ -41,8 +53,8 @@ public struct HostCapture {
     /// (`-----BEGIN ENCRYPTED PRIVATE KEY-----` and the like) with room to spare.
     static let headerBytes = 64
 
-    /// Captures `paths` (absolute paths inside the root), in the order given, then the units and
-    /// the nginx configuration.
+    /// Captures `paths` (absolute paths inside the root), in the order given, then the packages,
+    /// the units and the nginx configuration.
     public func capture(_ paths: [String]) throws(UsageError) -> Outcome {
         let rootDirectory: RootDirectory
         do {
@@ -52,7 +64,7 @@ public struct HostCapture {
         }
         var reading = Reading(root: rootDirectory, accounts: FileAccountDatabase.forRoot(rootDirectory))
         var asked: [String] = []
-        for path in paths + (environmentFile.map { [$0] } ?? []) + (nginxConfig.map { [$0] } ?? []) {
+        for path in paths + [environmentFile, nginxConfig, virtualEnvironment].compactMap({ $0 }) {
             guard path.hasPrefix("/") else { throw UsageError(description: "\(TOMLString.quoted(path)) is not an absolute path") }
             let normal = Self.normalised(path)
             if normal.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
@@ -96,8 +108,13 @@ public struct HostCapture {
         }
         contract.users = reading.users()
         contract.groups = reading.groups()
+        let host = LiveHost(root: rootDirectory)
+        if !packages.isEmpty { contract.packages = try Self.debianPackages(packages, host: host) }
+        if let virtualEnvironment {
+            contract.packages += try Self.pythonPackages(
+                in: Self.normalised(virtualEnvironment), named: pythonPackages, host: host, notes: &reading.notes)
+        }
         if nginxConfig != nil || !units.isEmpty {
-            let host = LiveHost(root: rootDirectory)
             contract.units = try Self.units(units, host: host, underRoot: !rootDirectory.isHostRoot, notes: &reading.notes)
             let directories = contract.paths.filter { if case .directory = $0.kind { true } else { false } }.map(\.path)
             reading.notes += Self.unwatchedNotes(contract.units, directories: directories)

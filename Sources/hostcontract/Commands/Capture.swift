@@ -6,7 +6,7 @@ import Provision
 struct Capture: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
-        abstract: "Write a contract that holds on this host or image, from the paths, units and nginx configuration named.",
+        abstract: "Write a contract that holds on this host or image, from the paths, units, packages and nginx configuration named.",
         discussion: """
             Each PATH (absolute, resolved inside --root: a symbolic link never leads out of it) becomes an \
             entry: a directory a [[directory]] with its owner, group, mode and extended ACL, and as subdirs \
@@ -30,11 +30,20 @@ struct Capture: ParsableCommand {
             User, Group, DynamicUser, SupplementaryGroups, WorkingDirectory, EnvironmentFile, Restart, \
             ProtectSystem, ProtectHome, PrivateTmp, NoNewPrivileges, ReadWritePaths, ReadOnlyPaths, the \
             *Directory= settings, the paths a .path unit watches and the unit it starts, OnCalendar and \
-            Persistent (never Environment= or a command line). No file content and no secret, nor \
+            Persistent (never Environment= or a command line). Each --package gets a [[package]] from the \
+            root's dpkg database (var/lib/dpkg/status), as check reads it: version = ">= INSTALLED" (the \
+            lowest installed version, named in a comment), which holds after a normal upgrade and fails on a \
+            downgrade or a removal, and held = true where the selection is hold (apt-mark hold), so that an \
+            upgrade to review stays one. With --venv DIR, each distribution of that virtual environment \
+            (its lib/python3*/site-packages/*.dist-info, as check finds them) gets a [[package]] with manager \
+            = "pip", environment = DIR and version = "==INSTALLED" (=== for a version that is not PEP 440): a \
+            virtual environment is built from pinned requirements and changes only with a deployment. Without \
+            --pip-package that is every distribution but pip, setuptools, wheel and distribute, as pip freeze \
+            lists them; with it, those named. No file content and no secret, nor \
             its length, is ever written; a private key others can read is written with their bits \
             removed from its mode, so check reports it. What capture notices and leaves out is reported on standard \
             error. Edit the result before relying on it: it records what is, not what should be. \
-            Exit codes: 0 written; 1 the output file cannot be written; 2 bad usage (a relative PATH or one with . or .., a PATH that does not exist, a root that cannot be opened, an nginx configuration that cannot be read, a unit that does not exist).
+            Exit codes: 0 written; 1 the output file cannot be written; 2 bad usage (a relative PATH or one with . or .., a PATH that does not exist, a root that cannot be opened, an nginx configuration that cannot be read, a unit that does not exist, a package or distribution not installed, no dpkg database, a --venv DIR that is not a virtual environment).
             """)
 
     @Option(help: ArgumentHelp("Capture the tree under DIR as if it were / (an image, a chroot); accounts come from DIR/etc/passwd and DIR/etc/group.", valueName: "DIR"),
@@ -61,6 +70,22 @@ struct Capture: ParsableCommand {
         valueName: "NAME"))
     var units: [String] = []
 
+    @Option(name: .customLong("package"), help: ArgumentHelp(
+        "Write a [[package]] for the Debian package NAME (or NAME:ARCH) from the root's dpkg database: version = \">= INSTALLED\", so it holds after a normal upgrade, and held = true where its selection is hold; repeatable. A package not installed is bad usage.",
+        valueName: "NAME"))
+    var packages: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Write a [[package]] with manager = \"pip\" and version = \"==INSTALLED\" for each distribution of DIR, a virtual environment inside the root, found as check finds them (lib/python3*/site-packages/*.dist-info): all but pip, setuptools, wheel and distribute, as pip freeze lists them, or those named with --pip-package.",
+        valueName: "DIR"),
+        completion: .directory)
+    var venv: String?
+
+    @Option(name: .customLong("pip-package"), help: ArgumentHelp(
+        "With --venv, capture only the distribution NAME of it (a name pip accepts, in any case); repeatable. A distribution not installed there is bad usage.",
+        valueName: "NAME"))
+    var pipPackages: [String] = []
+
     @Option(help: ArgumentHelp("Write the contract to FILE (atomically: a temporary file renamed into place); '-' is standard output, the default.", valueName: "FILE"),
             completion: .file())
     var output: String = "-"
@@ -70,8 +95,11 @@ struct Capture: ParsableCommand {
     var paths: [String] = []
 
     func validate() throws {
-        if paths.isEmpty && envFile == nil && nginx == nil && units.isEmpty {
-            throw ValidationError("give at least one PATH, --env-file FILE, --nginx CONF or --unit NAME")
+        if !pipPackages.isEmpty && venv == nil {
+            throw ValidationError("--pip-package names a distribution of the virtual environment --venv DIR: give --venv")
+        }
+        if paths.isEmpty && envFile == nil && nginx == nil && units.isEmpty && packages.isEmpty && venv == nil {
+            throw ValidationError("give at least one PATH, --env-file FILE, --nginx CONF, --unit NAME, --package NAME or --venv DIR")
         }
         if let name, name.isEmpty { throw ValidationError("--name must not be empty") }
     }
@@ -79,7 +107,10 @@ struct Capture: ParsableCommand {
     func run() throws {
         let outcome: HostCapture.Outcome
         do {
-            outcome = try HostCapture(root: root, name: name, environmentFile: envFile, nginxConfig: nginx, units: units).capture(paths)
+            outcome = try HostCapture(
+                root: root, name: name, environmentFile: envFile, nginxConfig: nginx, units: units,
+                packages: packages, virtualEnvironment: venv, pythonPackages: pipPackages
+            ).capture(paths)
         } catch {
             throw ValidationError(error.description)
         }
