@@ -178,14 +178,10 @@ struct CaptureTests {
             "/srv/edm", "/srv/edm/annotations", "/srv/edm/audio", "/etc/nginx",
             "/etc/letsencrypt/archive/annotator.example.com/privkey1.pem", "/usr/local/bin/gunicorn",
         ]),
-        "mmt-backend": (["--env-file", "/etc/mmt/backend.env"], ["/etc/mmt", "/etc/mmt/backend.env"]),
-        "dicom-backup": (["--env-file", "/etc/dicom-backup/backup.env"], [
-            "/etc/dicom-backup", "/etc/dicom-backup/backup.env", "/opt/dicom-backup", "/var/lib/dicom-backup/work",
-            "/var/log/dicom-backup", "/opt/dicom-backup/src/config/environments.toml",
-        ]),
     ]
 
-    @Test(arguments: ["edm-annotator", "mmt-backend", "dicom-backup"])
+    /// (mmt-backend and dicom-backup, with their faults: CaptureExampleTests.)
+    @Test(arguments: ["edm-annotator"])
     func anExampleRootCapturedHolds(example: String) throws {
         let (options, paths) = Self.examples[example]!
         let root = TemporaryDirectory(example)
