@@ -353,6 +353,12 @@ import Testing
         }
         #expect(Self.references(Self.seeAlso(pages["hostcontract.1"] ?? "")).map(\.name).filter { $0.hasPrefix("hostcontract-") }.sorted()
             == ["hostcontract-capture", "hostcontract-check", "hostcontract-gate", "hostcontract-lint", "hostcontract-provision", "hostcontract-tmpfiles"])
+        // capture's page describes what --help says of its package options.
+        let capture = pages["hostcontract-capture.1"] ?? ""
+        for item in [".It Fl -package Ar NAME...", ".It Fl -venv Ar DIR", ".It Fl -pip-package Ar NAME..."] {
+            #expect(capture.contains(item), "hostcontract-capture.1 lacks \(item)")
+        }
+        #expect(capture.contains(#"version = ">= INSTALLED""#) && capture.contains(#"version = "==INSTALLED""#))
 
         // whatis(1) and apropos(1) index each page under its own name, with a plain description.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/lexgrog") {
@@ -378,6 +384,24 @@ import Testing
             #expect(errors.isEmpty, "\(outcome.all)")
             // Warnings of the generator are tidied away by the script; none may come back unnoticed.
             #expect(outcome.all.isEmpty, "\(outcome.all)")
+        }
+    }
+
+    /// `capture --help`, which the page is made from, names the package options, what they
+    /// write and when they are bad usage.
+    @Test func captureHelpDescribesThePackageOptions() throws {
+        let outcome = try run(hostcontractExecutable, ["capture", "--help"])
+        #expect(outcome.status == 0)
+        let help = outcome.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for text in [
+            "[--package <NAME> ...] [--venv <DIR>] [--pip-package <NAME> ...]",
+            #"--package <NAME> Write a [[package]] for the Debian package NAME (or NAME:ARCH) from the root's dpkg database: version = ">= INSTALLED""#,
+            #"--venv <DIR> Write a [[package]] with manager = "pip" and version = "==INSTALLED" for each distribution of DIR"#,
+            "all but pip, setuptools, wheel and distribute, as pip freeze lists them, or those named with --pip-package",
+            "--pip-package <NAME> With --venv, capture only the distribution NAME of it",
+            "a package or distribution not installed, no dpkg database, a --venv DIR that is not a virtual environment",
+        ] {
+            #expect(help.contains(text), "capture --help lacks: \(text)\n\(outcome.standardOutput)")
         }
     }
 
