@@ -41,6 +41,13 @@ struct CaptureExampleTests {
         #expect(report.failures == expected)
     }
 
+    /// The text of `contract`, which lints and holds on `root`.
+    func lintsAndHolds(_ contract: String, root: TemporaryDirectory) throws -> String {
+        try capturing.lint(contract)
+        try check(contract, root: root, expecting: [])
+        return try String(contentsOfFile: contract, encoding: .utf8)
+    }
+
     // MARK: - mmt-backend: the environment file and its directory
 
     static let mmtEnvironment = "/etc/mmt/backend.env"
@@ -54,9 +61,7 @@ struct CaptureExampleTests {
 
     @Test func theMMTRootCapturedLintsAndHolds() throws {
         let (root, contract, outcome) = try capturedMMT()
-        let text = try String(contentsOfFile: contract, encoding: .utf8)
-        try capturing.lint(contract)
-        try check(contract, root: root, expecting: [])
+        let text = try lintsAndHolds(contract, root: root)
         #expect(text.contains("[[file]]\npath = \"\(Self.mmtEnvironment)\"\nowner = \"root\"\ngroup = \"root\"\nmode = \"0600\""))
         for secret in ["INTERNAL_JWT_SECRET", "ENCRYPTION_KEYS"] {
             #expect(text.contains("[[variable]]\nname = \"\(secret)\"\nrequired = true\nsecret = true\nmin_length = 16"), "\(secret)\n\(text)")
@@ -139,9 +144,7 @@ struct CaptureExampleTests {
 
     @Test func theDicomRootCapturedLintsAndHolds() throws {
         let (root, contract, outcome) = try capturedDicom()
-        let text = try String(contentsOfFile: contract, encoding: .utf8)
-        try capturing.lint(contract)
-        try check(contract, root: root, expecting: [])
+        let text = try lintsAndHolds(contract, root: root)
         #expect(text.contains("path = \"/var/lib/dicom-backup/work\"\nowner = \"dicom-backup\"\ngroup = \"dicom-backup\"\nmode = \"0700\""))
         #expect(text.contains("[[variable]]\nname = \"UCLA_MOSAIQ_DB_PASSWORD\"\nrequired = true\nsecret = true\nmin_length = 16"))
         #expect(text.contains("""
@@ -156,11 +159,9 @@ struct CaptureExampleTests {
         try expectNoValue(of: Self.dicomEnvironment, in: root, [text, outcome.all])
     }
 
-    @Test(arguments: [
-        "chmod directory", "chown directory", "remove directory", "empty value", "change schedule", "disable timer",
-        "change user", "remove package", "downgrade package", "change distribution",
-    ])
-    func aPlantedFaultFailsTheCapturedDicomContract(fault: String) throws {
+    /// A mode, an owner and a removed directory: each fails exactly its check.
+    @Test(arguments: ["chmod directory", "chown directory", "remove directory"])
+    func aPlantedPathFaultFailsTheCapturedDicomContract(fault: String) throws {
         let (root, contract, _) = try capturedDicom()
         let work = root.path + "/var/lib/dicom-backup/work"
         let expected: Set<String>
@@ -171,33 +172,33 @@ struct CaptureExampleTests {
         case "chown directory":
             try FileManager.default.setAttributes([.ownerAccountID: 0, .groupOwnerAccountID: 0], ofItemAtPath: work)
             expected = ["directory /var/lib/dicom-backup/work owner", "directory /var/lib/dicom-backup/work group"]
-        case "remove directory":
+        default:
             try FileManager.default.removeItem(atPath: work)
             expected = ["directory /var/lib/dicom-backup/work exists"]
-        case "empty value":
-            try root.edit(Self.dicomEnvironment, "LOG_LEVEL=INFO\n", "LOG_LEVEL=\n")
-            expected = ["variable LOG_LEVEL min_length"]
-        case "change schedule":
-            try root.edit("/etc/systemd/system/dicom-backup.timer", "OnCalendar=*-*-* 01:30:00", "OnCalendar=weekly")
-            expected = ["unit dicom-backup.timer OnCalendar"]
-        case "disable timer":
-            // What `systemctl --root R disable dicom-backup.timer` does: remove the wants link.
-            try FileManager.default.removeItem(atPath: root.path + "/etc/systemd/system/timers.target.wants/dicom-backup.timer")
-            expected = ["unit dicom-backup.timer enabled"]
-        case "change user":
-            try root.edit("/etc/systemd/system/dicom-backup.service", "User=dicom-backup\n", "User=root\n")
-            // root exists, so only the setting differs (an unknown user would fail `user` too).
-            expected = ["unit dicom-backup.service User"]
-        case "remove package":
-            try root.edit("var/lib/dpkg/status", "Package: unixodbc\nStatus: install ok installed", "Package: unixodbc\nStatus: deinstall ok config-files")
-            expected = ["package unixodbc installed"]
-        case "downgrade package":
-            try root.edit("var/lib/dpkg/status", "Version: 17.10.6.1-1", "Version: 17.10.5.1-1")
-            expected = ["package msodbcsql17 version"]
-        default:
-            try root.edit(Self.dicomVenv + "/lib/python3.11/site-packages/pyodbc-5.1.0.dist-info/METADATA", "Version: 5.1.0", "Version: 5.2.0")
-            expected = ["package pyodbc (in \(Self.dicomVenv)) version"]
         }
         try check(contract, root: root, expecting: expected)
+    }
+
+    /// An emptied variable, a changed schedule, a disabled timer (what `systemctl --root R
+    /// disable` does: its wants link removed), a changed User= (root exists, so only the setting
+    /// differs), a removed and a downgraded Debian package, a changed distribution: each fails
+    /// exactly its check.
+    @Test(arguments: [
+        PlantedEdit(dicomEnvironment, "LOG_LEVEL=INFO\n", "LOG_LEVEL=\n", failing: ["variable LOG_LEVEL min_length"]),
+        PlantedEdit("/etc/systemd/system/dicom-backup.timer", "OnCalendar=*-*-* 01:30:00", "OnCalendar=weekly",
+                    failing: ["unit dicom-backup.timer OnCalendar"]),
+        PlantedEdit(removing: "/etc/systemd/system/timers.target.wants/dicom-backup.timer", failing: ["unit dicom-backup.timer enabled"]),
+        PlantedEdit("/etc/systemd/system/dicom-backup.service", "User=dicom-backup\n", "User=root\n",
+                    failing: ["unit dicom-backup.service User"]),
+        PlantedEdit("/var/lib/dpkg/status", "Package: unixodbc\nStatus: install ok installed", "Package: unixodbc\nStatus: deinstall ok config-files",
+                    failing: ["package unixodbc installed"]),
+        PlantedEdit("/var/lib/dpkg/status", "Version: 17.10.6.1-1", "Version: 17.10.5.1-1", failing: ["package msodbcsql17 version"]),
+        PlantedEdit(dicomVenv + "/lib/python3.11/site-packages/pyodbc-5.1.0.dist-info/METADATA", "Version: 5.1.0", "Version: 5.2.0",
+                    failing: ["package pyodbc (in \(dicomVenv)) version"]),
+    ])
+    func aPlantedFaultFailsTheCapturedDicomContract(fault: PlantedEdit) throws {
+        let (root, contract, _) = try capturedDicom()
+        try fault.plant(in: root)
+        try check(contract, root: root, expecting: fault.failures)
     }
 }
