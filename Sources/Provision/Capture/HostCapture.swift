@@ -108,19 +108,23 @@ public struct HostCapture {
         }
         contract.users = reading.users()
         contract.groups = reading.groups()
+        guard !packages.isEmpty || virtualEnvironment != nil || nginxConfig != nil || !units.isEmpty else {
+            return Outcome(contract: contract, notes: reading.notes)
+        }
+        // What `check` reads through its host: package databases, units, nginx.
         let host = LiveHost(root: rootDirectory)
         if !packages.isEmpty { contract.packages = try Self.debianPackages(packages, host: host) }
         if let virtualEnvironment {
             contract.packages += try Self.pythonPackages(
                 in: Self.normalised(virtualEnvironment), named: pythonPackages, host: host, notes: &reading.notes)
         }
-        if nginxConfig != nil || !units.isEmpty {
+        if !units.isEmpty {
             contract.units = try Self.units(units, host: host, underRoot: !rootDirectory.isHostRoot, notes: &reading.notes)
             let directories = contract.paths.filter { if case .directory = $0.kind { true } else { false } }.map(\.path)
             reading.notes += Self.unwatchedNotes(contract.units, directories: directories)
-            if let nginxConfig {
-                contract.nginx = try Self.nginx(Self.normalised(nginxConfig), host: host, notes: &reading.notes)
-            }
+        }
+        if let nginxConfig {
+            contract.nginx = try Self.nginx(Self.normalised(nginxConfig), host: host, notes: &reading.notes)
         }
         return Outcome(contract: contract, notes: reading.notes)
     }
