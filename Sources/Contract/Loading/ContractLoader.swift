@@ -163,23 +163,23 @@ private final class Loader {
                 contract.environment = EnvironmentSection.read(environment, map: map, log: log, references: references)
             }
         }
-        contract.directories += entries("directory") { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.files += entries("file") { FileEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.keys += entries("key") { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.trees += entries("tree") { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.users += entries("user") { UserEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.groups += entries("group") { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.accesses += entries("access") { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.variables += entries("variable") { VariableEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.encrypted += entries("encrypted") { EncryptedEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.certificates += entries("certificate") { CertificateEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.units += entries("unit") { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.packages += entries("package") { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.configs += entries("config") { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.ports += entries("port") { PortEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.connections += entries("connect") { ConnectEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.requests += entries("http") { HTTPEntry.read($0, ordinal: $1, patterns: patterns) }
-        contract.commands += entries("command") { CommandEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("directory", into: &contract.directories) { DirectoryEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("file", into: &contract.files) { FileEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("key", into: &contract.keys) { KeyEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("tree", into: &contract.trees) { TreeEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("user", into: &contract.users) { UserEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("group", into: &contract.groups) { GroupEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("access", into: &contract.accesses) { AccessEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("variable", into: &contract.variables) { VariableEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("encrypted", into: &contract.encrypted) { EncryptedEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("certificate", into: &contract.certificates) { CertificateEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("unit", into: &contract.units) { UnitEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("package", into: &contract.packages) { PackageEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("config", into: &contract.configs) { ConfigEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("port", into: &contract.ports) { PortEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("connect", into: &contract.connections) { ConnectEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("http", into: &contract.requests) { HTTPEntry.read($0, ordinal: $1, patterns: patterns) }
+        entries("command", into: &contract.commands) { CommandEntry.read($0, ordinal: $1, patterns: patterns) }
         if let nginx = table["nginx"] {
             let line = map.table("nginx")?.line ?? top.line(of: "nginx")
             if let other = loading.nginxPlace {
@@ -230,9 +230,9 @@ private final class Loader {
         kind == "environment" || kind == "nginx" ? "[\(kind)]" : "[[\(kind)]]"
     }
 
-    /// Reads every element of the top-level array of tables `name`.
-    func entries<Entry>(_ name: String, _ read: (TableReader, Int) -> Entry?) -> [Entry] {
-        ContractLoader.entries(name, in: table, map: map, log: log, references: references, read)
+    /// Reads every element of the top-level array of tables `name` onto the end of `list`.
+    func entries<Entry>(_ name: String, into list: inout [Entry], _ read: (TableReader, Int) -> Entry?) {
+        ContractLoader.entries(name, in: table, map: map, log: log, references: references, into: &list, read)
     }
 }
 
@@ -243,18 +243,28 @@ extension ContractLoader {
         _ name: String, in parent: TOMLTable, prefix: String = "", map: SourceMap, log: DiagnosticLog,
         references: ReferenceLog, _ read: (TableReader, Int) -> Entry?
     ) -> [Entry] {
+        var result: [Entry] = []
+        entries(name, in: parent, prefix: prefix, map: map, log: log, references: references, into: &result, read)
+        return result
+    }
+
+    /// ``entries(_:in:prefix:map:log:references:_:)`` onto the end of `result`: the contract's
+    /// lists grow in place, where `+=` would copy each entry of a new list and then free it.
+    static func entries<Entry>(
+        _ name: String, in parent: TOMLTable, prefix: String = "", map: SourceMap, log: DiagnosticLog,
+        references: ReferenceLog, into result: inout [Entry], _ read: (TableReader, Int) -> Entry?
+    ) {
         let qualified = prefix.isEmpty ? name : prefix + "." + name
-        guard let raw = parent[name] else { return [] }
+        guard let raw = parent[name] else { return }
         guard let array = raw.array else {
             let line = map.table(qualified)?.line ?? map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1
             log.error(line: line, "'\(qualified)' must be an array of tables: write [[\(qualified)]] for each entry")
-            return []
+            return
         }
-        var result: [Entry] = []
-        result.reserveCapacity(array.count)
+        if result.isEmpty { result.reserveCapacity(array.count) }
+        let fallback = map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1
         for (index, element) in array.enumerated() {
             let section = map.arrayEntry(qualified, index: index)
-            let fallback = map.table(prefix)?.keys[name] ?? map.table("")?.keys[name] ?? 1
             guard let entryTable = element.table else {
                 log.error(line: section?.line ?? fallback, "[[\(qualified)]] #\(index + 1) must be a table")
                 continue
@@ -265,7 +275,6 @@ extension ContractLoader {
                 references: references)
             if let entry = read(reader, index + 1) { result.append(entry) }
         }
-        return result
     }
 
     static func label(_ kind: String, index: Int, table: TOMLTable) -> String {

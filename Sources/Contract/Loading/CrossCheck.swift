@@ -70,16 +70,18 @@ struct CrossCheck {
                 "the default of \(name) expands to more than \(Template.maximumExpansion) bytes (defaults that repeat other defaults multiply)")
         }
 
-        var seen: [String: EntryContext] = [:]
-        for directory in contract.directories {
-            let path = directory.path.source
-            if let other = seen[path], directory.context.condition.isAlways {
+        // The last directory seen at each path, by its index: no entry is copied.
+        var seen: [String: Int] = [:]
+        seen.reserveCapacity(contract.directories.count)
+        for index in contract.directories.indices {
+            let path = contract.directories[index].path.source
+            if let other = seen.updateValue(index, forKey: path), contract.directories[index].context.condition.isAlways {
+                let context = contract.directories[index].context
                 log.warning(
-                    in: directory.context.file, line: directory.context.line,
-                    entry: "[[directory]] #\(directory.context.ordinal) (path = \"\(path)\")",
-                    "'\(path)' is also declared at \(other.place)")
+                    in: context.file, line: context.line,
+                    entry: "[[directory]] #\(context.ordinal) (path = \"\(path)\")",
+                    "'\(path)' is also declared at \(contract.directories[other].context.place)")
             }
-            seen[path] = directory.context
         }
         checkAbsentPaths()
     }

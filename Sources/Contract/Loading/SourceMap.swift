@@ -97,9 +97,8 @@ public struct SourceMap: Sendable {
     }
 
     private mutating func addKey(_ key: String, line: Int) {
-        if sections[sections.count - 1].keys[key] == nil {
-            sections[sections.count - 1].keys[key] = line
-        }
+        // A key's first line stays: `line` is stored only when the key is new, in one lookup.
+        sections[sections.count - 1].keys[key, default: line] += 0
     }
 
     private mutating func addHeader(_ name: String, isArray: Bool, line: Int) {
@@ -266,6 +265,10 @@ struct ASCIILine {
         guard let close = firstRange(of: isArray ? "]]" : "]", from: bodyStart) else { return nil }
         let after = ASCIILine(bytes: bytes, start: close.upperBound, end: end).dropBlanks()
         guard after.first == nil || after.first == UInt8(ascii: "#") else { return nil }
+        // Most headers are one bare name (`[[directory]]`): nothing to split, trim or unquote.
+        if !bytes[bodyStart..<close.lowerBound].contains(where: { Self.isHeaderPunctuation($0) }) {
+            return (string(bodyStart..<close.lowerBound), isArray)
+        }
         var parts: [String] = []
         var partStart = bodyStart
         for index in bodyStart...close.lowerBound where index == close.lowerBound || bytes[index] == UInt8(ascii: ".") {
@@ -303,6 +306,11 @@ struct ASCIILine {
         let rest = ASCIILine(bytes: bytes, start: index, end: end).dropBlanks()
         guard let next = rest.first, next == UInt8(ascii: "=") || next == UInt8(ascii: ".") else { return nil }
         return string(key)
+    }
+
+    /// The bytes that make a header more than one bare name: dots, quotes, blanks.
+    static func isHeaderPunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == 0x20 || byte == 0x09
     }
 
     static func isKeyByte(_ byte: UInt8) -> Bool {

@@ -12,12 +12,16 @@ final class TableReader {
     private let makeLabel: () -> String?
     let log: DiagnosticLog
     let references: ReferenceLog
-    /// The keys read so far (a handful: searched, not hashed).
-    private(set) var used: [String] = []
-    /// The table's keys and values in the table's order, read from TOMLKit once: each lookup
-    /// after that searches a few Swift strings instead of calling into the TOML library.
+    /// Every key asked for so far, present or not, in order and possibly twice: ``finish(allowed:)``
+    /// suggests among them. Appended, never searched, so asking costs no comparison.
+    private var asked: [String] = []
+    /// The table's keys and values in the table's order, read from TOMLKit once (its key list
+    /// and value list, one call each): each lookup after that compares a few Swift strings
+    /// instead of calling into the TOML library.
     private let keys: [String]
-    private let values: [any TOMLValueConvertible]
+    private let values: [TOMLValue]
+    /// Whether each of ``keys`` has been read.
+    private var read: [Bool]
 
     init(
         table: TOMLTable, section: SourceMap.Section?, fallbackLine: Int, label: @autoclosure @escaping () -> String?,
@@ -29,14 +33,13 @@ final class TableReader {
         self.makeLabel = label
         self.log = log
         self.references = references
-        var keys: [String] = []
-        var values: [any TOMLValueConvertible] = []
-        for (key, value) in table {
-            keys.append(key)
-            values.append(value)
-        }
-        self.keys = keys
-        self.values = values
+        // `for (key, value) in table` would list the keys again for the first pair and look
+        // each value up by its key (a C string made per lookup); the two lists come in the
+        // same order, the table's.
+        keys = table.keys
+        values = table.values
+        read = Array(repeating: false, count: keys.count)
+        asked.reserveCapacity(24)
     }
 
     var line: Int { section?.line ?? fallbackLine }
@@ -48,14 +51,24 @@ final class TableReader {
         log.error(line: key.map(line(of:)) ?? line, entry: label, key: key, message)
     }
 
-    private func value(_ key: String) -> (any TOMLValueConvertible)? {
-        if !used.contains(key) { used.append(key) }
-        return lookup(key)
+    private func value(_ key: String) -> TOMLValue? {
+        asked.append(key)
+        guard let index = index(of: key) else { return nil }
+        read[index] = true
+        return values[index]
     }
 
     /// The value of `key`, without marking it read.
-    private func lookup(_ key: String) -> (any TOMLValueConvertible)? {
-        keys.firstIndex(of: key).map { values[$0] }
+    private func lookup(_ key: String) -> TOMLValue? {
+        index(of: key).map { values[$0] }
+    }
+
+    /// The position of `key` among ``keys``. Most keys asked for are absent, and most differ
+    /// from each present key in length, which a native string knows without a comparison.
+    private func index(of key: String) -> Int? {
+        let length = key.utf8.count
+        for index in keys.indices where keys[index].utf8.count == length && keys[index] == key { return index }
+        return nil
     }
 
     private func typeError(_ key: String, expected: String, found: any TOMLValueConvertible) {
@@ -486,8 +499,8 @@ final class TableReader {
 
     /// Reports keys not in `allowed` (nor read), with the closest valid key suggested.
     func finish(allowed: [String]) {
-        for key in keys where !used.contains(key) && !allowed.contains(key) {
-            let known = Set(allowed).union(used)
+        for (key, isRead) in zip(keys, read) where !isRead && !allowed.contains(key) {
+            let known = Set(allowed).union(asked)
             let hint = closest(to: key, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""
             error(key, "unknown key '\(key)'\(hint)")
         }

@@ -109,6 +109,9 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the text is fixed (no variable).
     public var literalValue: String? {
+        // Nearly every template is one literal or none: read without building lists.
+        if segments.isEmpty { return "" }
+        if segments.count == 1, case .literal(let text) = segments[0] { return text }
         if variables.isEmpty { return segments.map { if case .literal(let s) = $0 { s } else { "" } }.joined() }
         return nil
     }
