@@ -12,16 +12,15 @@ final class TableReader {
     private let makeLabel: () -> String?
     let log: DiagnosticLog
     let references: ReferenceLog
-    /// Every key asked for so far, present or not, in order and possibly twice: ``finish(allowed:)``
-    /// suggests among them. Appended, never searched, so asking costs no comparison.
+    /// Every key asked for so far, present or not, in order and possibly twice: a key asked
+    /// for has been read. Appended, and searched only by ``finish(allowed:)`` for a key its
+    /// kind does not allow, so asking costs no comparison.
     private var asked: [String] = []
     /// The table's keys and values in the table's order, read from TOMLKit once (its key list
     /// and value list, one call each): each lookup after that compares a few Swift strings
     /// instead of calling into the TOML library.
     private let keys: [String]
     private let values: [TOMLValue]
-    /// Whether each of ``keys`` has been read.
-    private var read: [Bool]
 
     init(
         table: TOMLTable, section: SourceMap.Section?, fallbackLine: Int, label: @autoclosure @escaping () -> String?,
@@ -38,7 +37,6 @@ final class TableReader {
         // same order, the table's.
         keys = table.keys
         values = table.values
-        read = Array(repeating: false, count: keys.count)
         asked.reserveCapacity(24)
     }
 
@@ -53,9 +51,7 @@ final class TableReader {
 
     private func value(_ key: String) -> TOMLValue? {
         asked.append(key)
-        guard let index = index(of: key) else { return nil }
-        read[index] = true
-        return values[index]
+        return lookup(key)
     }
 
     /// The value of `key`, without marking it read.
@@ -499,7 +495,7 @@ final class TableReader {
 
     /// Reports keys not in `allowed` (nor read), with the closest valid key suggested.
     func finish(allowed: [String]) {
-        for (key, isRead) in zip(keys, read) where !isRead && !allowed.contains(key) {
+        for key in keys where !allowed.contains(key) && !asked.contains(key) {
             let known = Set(allowed).union(asked)
             let hint = closest(to: key, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""
             error(key, "unknown key '\(key)'\(hint)")

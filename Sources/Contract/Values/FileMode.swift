@@ -7,10 +7,12 @@ public struct FileMode: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     /// Parses "750", "0750" or "2770".
     public init?(octal text: String) {
-        guard (3...4).contains(text.count), let value = UInt32(text, radix: 8),
-            text.allSatisfy({ ("0"..."7").contains($0) })
+        // Three or four of the bytes 0-7: any other character, combining marks included, is
+        // bytes outside that range.
+        let digits = text.utf8
+        guard (3...4).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "7")).contains($0) })
         else { return nil }
-        self.init(rawValue: value)
+        self.init(rawValue: digits.reduce(0) { $0 << 3 | UInt32($1 - UInt8(ascii: "0")) })
     }
 
     /// Four octal digits, as chmod(1) takes them.
