@@ -138,5 +138,30 @@ import Testing
         #expect(map.arrayEntry("directory", index: 0)?.keys["when"] == 3)
     }
 
+    @Test func aKeyMetTwiceKeepsItsFirstLine() {
+        // Dotted keys name their first part once per line; a sub-table header names its key.
+        let map = SourceMap(text: "[[directory]]\npath = \"/a\"\nstorage.a = 1\nstorage.b = 2\n[directory.storage]\nc = 3\n")
+        #expect(map.arrayEntry("directory", index: 0)?.keys["storage"] == 3)
+        #expect(map.arrayEntry("directory", index: 0)?.keys["c"] == 6)
+        #expect(map.arrayEntry("directory", index: 0)?.keys.count == 3)
+        // A section of many keys (searched through a set instead of the list) keeps first lines too.
+        let many = (1...40).map { "k\($0).x = 1\nk\($0).y = 2\n" }.joined()
+        let large = SourceMap(text: "[t]\n" + many)
+        #expect(large.table("t")?.keys.count == 40)
+        #expect(large.table("t")?.keys["k1"] == 2)
+        #expect(large.table("t")?.keys["k40"] == 80)
+        #expect(large.table("t")?.keys["k41"] == nil)
+    }
+
+    @Test func keyLinesCompareAsSetsOfKeys() {
+        let map = SourceMap(text: "[[directory]]\nowner = \"a\"\npath = \"/a\"\n")
+        let found = map.arrayEntry("directory", index: 0)?.keys ?? [:]
+        let written: KeyLines = ["path": 3, "owner": 2]
+        #expect(found == written)
+        #expect(found.hashValue == written.hashValue)
+        #expect(found != ["path": 3, "owner": 4])
+        #expect(found != ["path": 3])
+    }
+
     func MarkedTextLite(_ text: String) -> String { text }
 }

@@ -9,7 +9,7 @@ public struct SourceMap: Sendable {
         public var line: Int
         /// The first line of each key in the section (dotted keys by their first part; keys of
         /// a sub-table header such as `[directory.when]` as "when").
-        public var keys: [String: Int] = [:]
+        public var keys = KeyLines()
     }
 
     public private(set) var sections: [Section] = []
@@ -17,17 +17,61 @@ public struct SourceMap: Sendable {
     /// `[name]` section: every lookup is one dictionary access, so loading stays linear.
     private var arrays: [String: [Int]] = [:]
     private var tables: [String: Int] = ["": 0]
+    /// While scanning: each key line met, in order, a section's after the one before it, and
+    /// where in it each section's start.
+    private var keyList: [KeyLines.Entry] = []
+    private var keyStarts: [Int] = []
 
     public init(text: String) {
-        sections.append(Section(name: "", isArray: false, line: 1))
+        addSection(Section(name: "", isArray: false, line: 1))
         var text = text
         text.withUTF8 { scanLines($0) }
+        shareKeys()
+    }
+
+    private mutating func addSection(_ section: Section) {
+        sections.append(section)
+        keyStarts.append(keyList.count)
+    }
+
+    /// Gives each section its keys, each once with its first line, as a part of one list: the
+    /// list is compacted in place (a key met again is dropped), then shared by every section.
+    private mutating func shareKeys() {
+        var kept = 0
+        for index in sections.indices {
+            let start = kept
+            let end = index + 1 < sections.count ? keyStarts[index + 1] : keyList.count
+            var seen: Set<String>? = end - keyStarts[index] > 16 ? [] : nil
+            for position in keyList.indices[keyStarts[index]..<end] {
+                let entry = keyList[position]
+                let isNew = seen != nil
+                    ? seen!.insert(entry.name).inserted
+                    : !keyList[start..<kept].contains(where: { $0.name == entry.name })
+                guard isNew else { continue }
+                keyList[kept] = entry
+                kept += 1
+            }
+            keyStarts[index] = start
+        }
+        keyList.removeLast(keyList.count - kept)
+        for index in sections.indices {
+            let end = index + 1 < sections.count ? keyStarts[index + 1] : keyList.count
+            sections[index].keys = KeyLines(keyList[keyStarts[index]..<end])
+        }
+        keyList = []
+        keyStarts = []
     }
 
     /// Split at LF bytes: "\r\n" is one Character, so a split on Characters would make a CRLF
     /// contract one line (TOML's newlines are LF and CRLF). ASCII lines, nearly all of them,
     /// are read as bytes; a line with other characters is read as Characters.
     private mutating func scanLines(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Room for a key or a header on every line: the lists never grow by copying, and the
+        // memory reserved past what is used is never touched.
+        let lines = bytes.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        keyList.reserveCapacity(lines)
+        keyStarts.reserveCapacity(lines)
+        sections.reserveCapacity(lines)
         var depth = 0
         var multiline: String? = nil
         var lineNumber = 0
@@ -96,16 +140,15 @@ public struct SourceMap: Sendable {
         rest.scan(depth: &depth, multiline: &multiline)
     }
 
+    /// A key of the last section; ``shareKeys()`` keeps the first line of a key met twice.
     private mutating func addKey(_ key: String, line: Int) {
-        // A key's first line stays: `line` is stored only when the key is new, in one lookup.
-        sections[sections.count - 1].keys[key, default: line] += 0
+        keyList.append(KeyLines.Entry(name: key, line: line))
     }
 
     private mutating func addHeader(_ name: String, isArray: Bool, line: Int) {
         // `[directory.when]` after `[[directory]]` continues that entry.
         if !isArray, let last = sections.last, last.isArray, name.hasPrefix(last.name + ".") {
-            let sub = String(name.dropFirst(last.name.count + 1))
-            if sections[sections.count - 1].keys[sub] == nil { sections[sections.count - 1].keys[sub] = line }
+            addKey(String(name.dropFirst(last.name.count + 1)), line: line)
             return
         }
         if isArray {
@@ -113,8 +156,7 @@ public struct SourceMap: Sendable {
         } else if tables[name] == nil {
             tables[name] = sections.count
         }
-        // Room for an entry's usual handful of keys from the start: no growing table per entry.
-        sections.append(Section(name: name, isArray: isArray, line: line, keys: Dictionary(minimumCapacity: 6)))
+        addSection(Section(name: name, isArray: isArray, line: line))
     }
 
     /// The `index`-th (0-based) `[[name]]` section.

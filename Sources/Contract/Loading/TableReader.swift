@@ -41,7 +41,7 @@ final class TableReader {
     }
 
     var line: Int { section?.line ?? fallbackLine }
-    var keyLines: [String: Int] { section?.keys ?? [:] }
+    var keyLines: KeyLines { section?.keys ?? [:] }
 
     func line(of key: String) -> Int { section?.keys[key] ?? line }
 

@@ -7,7 +7,7 @@ public struct EntryContext: Sendable, Hashable {
     /// The line of the entry's header (or of the key that holds it).
     public var line: Int
     /// The line of each key of the entry that the source map found.
-    public var keyLines: [String: Int]
+    public var keyLines: KeyLines
     public var condition: Condition
     public var severity: Severity
     /// The operator-facing reason printed with a failure.
@@ -20,7 +20,7 @@ public struct EntryContext: Sendable, Hashable {
     public var file: String?
 
     public init(
-        kind: EntryKind, ordinal: Int = 1, line: Int = 0, keyLines: [String: Int] = [:],
+        kind: EntryKind, ordinal: Int = 1, line: Int = 0, keyLines: KeyLines = [:],
         condition: Condition = Condition(), severity: Severity = .error, message: String? = nil,
         waiver: Waiver? = nil, tags: [String] = [], file: String? = nil
     ) {

@@ -114,8 +114,11 @@ public final class RootDirectory: @unchecked Sendable {
 
     /// Reads to the end of `fd`; a file longer than `limit` bytes is refused, never cut, so
     /// nothing after a cut goes unchecked.
-    static func readAll(_ fd: CInt, limit: Int) -> Result<[UInt8], HostError> {
+    /// `expectedSize`: the size stat(2) gave, room for which is made at once (a growing array
+    /// would copy, and touch fresh memory, about twice the file).
+    static func readAll(_ fd: CInt, limit: Int, expectedSize: Int = 0) -> Result<[UInt8], HostError> {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(max(expectedSize, 0), limit))
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             // One byte more than the limit tells a file of exactly `limit` bytes from a longer one.
@@ -152,6 +155,6 @@ public func readHostFile(_ path: String, limit: Int = 64 << 20) -> Result<[UInt8
     if raw.st_size > limit { return .failure(.tooLarge(limit: limit)) }
     return valueOrErrno { system_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }.flatMap { fd in
         defer { _ = system_close(fd) }
-        return RootDirectory.readAll(fd, limit: limit)
+        return RootDirectory.readAll(fd, limit: limit, expectedSize: Int(raw.st_size))
     }
 }
