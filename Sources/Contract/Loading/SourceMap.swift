@@ -66,9 +66,10 @@ public struct SourceMap: Sendable {
     /// contract one line (TOML's newlines are LF and CRLF). ASCII lines, nearly all of them,
     /// are read as bytes; a line with other characters is read as Characters.
     private mutating func scanLines(_ bytes: UnsafeBufferPointer<UInt8>) {
-        // Room for a key or a header on every line: the lists never grow by copying, and the
-        // memory reserved past what is used is never touched.
-        let lines = bytes.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        // Room for a key or a header on every line, up to 2^17 lines: the lists of a contract
+        // that size never grow by copying, and the memory reserved past what is used is never
+        // touched. A longer text (a hostile one of empty lines) reserves no more than that.
+        let lines = min(bytes.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }, 1 << 17)
         keyList.reserveCapacity(lines)
         keyStarts.reserveCapacity(lines)
         sections.reserveCapacity(lines)
