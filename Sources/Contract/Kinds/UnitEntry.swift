@@ -114,7 +114,7 @@ extension UnitEntry {
 extension Evaluation {
     func evaluate(_ entry: UnitEntry) -> [CheckResult] {
         var recorder = Recorder(context: entry.context, subject: entry.name, skipReason: skipReason(entry.context))
-        let unit = unitDirectories.search.unit(entry.name)
+        let unit = unitDirectories.unit(entry.name)
         let found = unit.exists && !unit.isMasked
         let place = unit.fragmentPath.map { " (\(host.operatorPath($0))" + (unit.dropInPaths.isEmpty ? "" : " and \(unit.dropInPaths.count) drop-ins") + ")" } ?? ""
 

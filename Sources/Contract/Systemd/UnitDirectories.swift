@@ -1,6 +1,7 @@
 /// The unit directories of one host for a whole evaluation: each directory listed, each unit
-/// file read and the search's name map built once, for every `[[unit]]` entry (one search and
-/// one enablement over one ``UnitFileSystem``, made when the first entry asks).
+/// file read, the search's name map built and each named unit loaded once, for every `[[unit]]`
+/// entry (one search and one enablement over one ``UnitFileSystem``, made when the first entry
+/// asks).
 final class UnitDirectories {
     private let listing: any UnitDirectoryListing
     private let searchPath: UnitSearchPath
@@ -8,6 +9,7 @@ final class UnitDirectories {
     private var fileSystem: UnitFileSystem?
     private var madeSearch: UnitSearch?
     private var madeEnablement: UnitEnablement?
+    private var units: [String: UnitDefinition] = [:]
 
     init(listing: any UnitDirectoryListing, searchPath: UnitSearchPath = .debian12, underRoot: Bool) {
         self.listing = listing
@@ -28,6 +30,15 @@ final class UnitDirectories {
         let made = UnitSearch(fileSystem: files, searchPath: searchPath)
         madeSearch = made
         return made
+    }
+
+    /// The unit `name` as the manager would load it (``UnitSearch/unit(_:)``), found and its
+    /// files parsed once however many entries name it (the sample's web unit has four).
+    func unit(_ name: String) -> UnitDefinition {
+        if let known = units[name] { return known }
+        let found = search.unit(name)
+        units[name] = found
+        return found
     }
 
     /// What `systemctl is-enabled` answers (``UnitEnablement``).

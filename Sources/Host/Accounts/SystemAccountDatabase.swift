@@ -9,16 +9,18 @@ public final class SystemAccountDatabase: AccountDatabase {
     private var groupsByName: [String: GroupRecord?] = [:]
     private var groupsByID: [UInt32: GroupRecord?] = [:]
     private var everyUser: [UserRecord]? = nil
-    public let systemUserIDMaximum: UInt32
-    public let origin = "the system user and group databases"
-
-    public init() {
+    /// Read from /etc/login.defs when first asked: most runs (the gate's trust check of its
+    /// contract) never ask, and the file is long.
+    public private(set) lazy var systemUserIDMaximum: UInt32 = {
         let text: String? = switch readHostFile("/etc/login.defs") {
         case .success(let bytes): String(decoding: bytes, as: UTF8.self)
         case .failure: nil
         }
-        systemUserIDMaximum = Host.systemUserIDMaximum(loginDefinitions: text)
-    }
+        return Host.systemUserIDMaximum(loginDefinitions: text)
+    }()
+    public let origin = "the system user and group databases"
+
+    public init() {}
 
     private static func withBuffer<T>(_ body: (UnsafeMutablePointer<CChar>, Int) -> (CInt, T?)) -> T? {
         var size = 4096
