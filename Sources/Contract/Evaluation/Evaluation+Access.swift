@@ -9,7 +9,9 @@ extension Evaluation {
         var granted: Bool
         var explanation: String
         var decision: AccessDecision?
-        var grantFix: String?
+        /// Built when asked: a denial the contract wants (a `deny` check that passes) shows none.
+        var grantFix: String? { makeGrantFix() }
+        let makeGrantFix: () -> String?
     }
 
     func verdict(_ right: AccessRights, _ principal: Principal, _ trace: AccessTrace, via: AccessEntry.Grant? = nil) -> Verdict {
@@ -19,17 +21,17 @@ extension Evaluation {
                 return Verdict(
                     granted: false,
                     explanation: "cannot search \(directory.path): \(explain(decision, principal, directory))",
-                    decision: decision, grantFix: grantFix(.execute, principal, directory, via: nil))
+                    decision: decision, makeGrantFix: { grantFix(.execute, principal, directory, via: nil) })
             }
         }
         guard let target = trace.target else {
             let reason = trace.failure.map { "\($0.path): \($0.reason)" } ?? "cannot be looked up"
-            return Verdict(granted: false, explanation: reason, decision: nil, grantFix: nil)
+            return Verdict(granted: false, explanation: reason, decision: nil, makeGrantFix: { nil })
         }
         let decision = AccessDecision.decide(right, for: principal, on: target)
         return Verdict(
             granted: decision.granted, explanation: explain(decision, principal, target), decision: decision,
-            grantFix: decision.granted ? nil : grantFix(right, principal, target, via: via))
+            makeGrantFix: { decision.granted ? nil : grantFix(right, principal, target, via: via) })
     }
 
     static func verb(_ right: AccessRights, _ target: AccessNode?) -> String {

@@ -61,10 +61,10 @@ public struct Report: Codable, Sendable {
     /// `require` patterns of a file, three `[[unit]]` entries of one unit), numbered in report
     /// order, which is contract order. The same contract on the same host gives the same ids.
     static func identified(_ results: [CheckResult]) -> [CheckResult] {
-        var occurrences: [String: Int] = [:]
-        var taken = Set<String>()
+        var occurrences: [String: Int] = .init(minimumCapacity: results.count)
+        var taken = Set<String>(minimumCapacity: results.count)
         return results.map { result in
-            var base = "\(result.kind.rawValue):\(result.subject):\(result.check)"
+            var base = result.kind.rawValue + ":" + result.subject + ":" + result.check
             if let principal = result.principal { base += ":" + principal }
             var number = occurrences[base, default: 0] + 1
             var id = number == 1 ? base : "\(base)#\(number)"

@@ -115,7 +115,16 @@ public final class LiveHost: ObservedHost {
             .mapError { ObservationError($0) }
     }
 
-    public func glob(_ pattern: String) -> [String] { root.glob(pattern) }
+    /// Each pattern's matches, found once per inspection: the `[[package]]` entries of one
+    /// virtual environment all look for its `*.dist-info/METADATA`.
+    private var globbed: [String: [String]] = [:]
+
+    public func glob(_ pattern: String) -> [String] {
+        if let known = globbed[pattern] { return known }
+        let found = root.glob(pattern)
+        globbed[pattern] = found
+        return found
+    }
 
     public func privateKey(at path: String) -> Result<KeyFacts, ObservationError> {
         switch root.contents(of: path, limit: 1 << 20) {
