@@ -18,10 +18,11 @@ public final class FileAccountDatabase: AccountDatabase {
 
     /// The lines of an account file, split at LF as the C library splits them (Swift's split on
     /// Characters would not: "\r\n" is one Character, so a CRLF file would be one line), a CR
-    /// before the LF dropped.
+    /// before the LF dropped. On the UTF-8 bytes: the same lines, without the unspecialised
+    /// rebuilding of a String from unicode scalars (most of reading the accounts at start).
     static func lines(of text: String) -> [String] {
-        text.unicodeScalars.split(separator: "\n").map { line in
-            String(String.UnicodeScalarView(line.last == "\r" ? line.dropLast() : line))
+        text.utf8.split(separator: UInt8(ascii: "\n")).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
         }
     }
 
