@@ -164,4 +164,13 @@ import Testing
     }
 
     func MarkedTextLite(_ text: String) -> String { text }
+
+    /// Shell names only: ASCII letters, digits and `_`, no leading digit. Letters and digits of
+    /// other scripts, and CR LF (one ASCII Character in Swift), are not part of one.
+    @Test func variableNamesAreShellNames() {
+        for name in ["A", "_", "DATA_DIR", "a1", "_9", "lower_case", "Z9_"] { #expect(VariableName.isValid(name), "\(name)") }
+        for name in ["", "1A", "9", "A-B", "A B", "A=B", "É", "ÀB", "Aª", "A٣", "A\r\n", "A\u{301}", "A\0"] {
+            #expect(!VariableName.isValid(name), "\(name.debugDescription)")
+        }
+    }
 }

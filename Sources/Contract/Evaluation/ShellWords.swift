@@ -6,7 +6,10 @@ enum ShellWords {
     static let decisionMarker = "(decide) "
 
     static func quote(_ word: String) -> String {
-        let safe = word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_/.:,+=@%-".contains($0)) }
+        // On the UTF-8 bytes: an ASCII letter or number is an ASCII letter or digit, and any
+        // other byte (CR LF, which is one ASCII Character, too) needs quotes, without walking
+        // grapheme clusters and Unicode's tables for every word of every fix.
+        let safe = word.utf8.allSatisfy { VariableName.isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "_/.:,+=@%-".utf8.contains($0) }
         if safe && !word.isEmpty { return word }
         return "'" + word.replacing("'", with: "'\\''") + "'"
     }

@@ -121,11 +121,15 @@ public struct Template: Hashable, Sendable, CustomStringConvertible {
 
 /// Names of environment variables: a shell variable name.
 public enum VariableName {
+    /// ASCII letters, digits and `_`, not beginning with a digit. On the UTF-8 bytes (a byte
+    /// outside ASCII is never valid): the ASCII letters are the ASCII scalars Unicode calls
+    /// alphabetic, and asking Unicode's tables at each name cost more than a start can spare.
     public static func isValid(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
-        else { return false }
-        return name.unicodeScalars.allSatisfy {
-            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
-        }
+        guard let first = name.utf8.first, first == UInt8(ascii: "_") || isLetter(first) else { return false }
+        return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 }
