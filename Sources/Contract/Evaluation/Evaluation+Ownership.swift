@@ -99,12 +99,16 @@ extension Evaluation {
                 // The owner's fix sets the group too where that is wrong as well: one chown.
                 var wrongGroup: Account? = nil
                 if !isGroup, case .found(let wanted)? = accounts.group, wanted.id != facts.groupID { wrongGroup = wanted }
-                let (commands, names) = ownershipCommands(
-                    path, owner: isGroup ? nil : expected, group: isGroup ? expected : wrongGroup, mode: nil)
+                // Built only when the check fails, the one result that shows a fix.
+                func fix() -> String {
+                    let (commands, names) = ownershipCommands(
+                        path, owner: isGroup ? nil : expected, group: isGroup ? expected : wrongGroup, mode: nil)
+                    return ShellWords.sequence(commands, names: names)
+                }
                 recorder.verify(
                     check, key: check, id == expected.id,
                     pass: "\(check) is \(expected.name)", fail: "\(check) is \(actual), contract requires \(expected.name)",
-                    expected: expected.name, actual: actual, fix: ShellWords.sequence(commands, names: names))
+                    expected: expected.name, actual: actual, fix: fix())
             }
         }
         if let mode {
