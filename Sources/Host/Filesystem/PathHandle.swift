@@ -52,6 +52,14 @@ public final class PathHandle: @unchecked Sendable {
         }
     }
 
+    /// Sets the permission bits of a descriptor already read as a directory (`directory`, a status
+    /// of this descriptor), without reading it again: as for ``changeOwner(userID:groupID:directory:)``,
+    /// a descriptor's kind does not change and a directory cannot gain a hard link, so
+    /// ``changeable()`` could not refuse it. Any other status is read again and judged first.
+    public func changeMode(_ bits: UInt32, directory: FileStatus) -> Result<Void, HostError> {
+        directory.kind == .directory ? setMode(bits) : changeMode(bits)
+    }
+
     private func setMode(_ bits: UInt32) -> Result<Void, HostError> {
         valueOrErrno { system_fchmod_empty_path(descriptor, mode_t(bits & 0o7777)) }.map { _ in () }
     }

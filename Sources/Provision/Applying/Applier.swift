@@ -221,8 +221,9 @@ public final class Applier {
     /// The parent directory and last component of a normalised absolute path ("/a/b" gives
     /// "/a" and "b", "/a" gives "/" and "a"); nil for "/".
     static func parentAndName(_ path: String) -> (parent: String, name: String)? {
-        guard let slash = path.lastIndex(of: "/") else { return ("/", path) }
-        let name = String(path[path.index(after: slash)...])
+        // On the UTF-8 view: a slash is one byte, and no grapheme breaking is needed to find it.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("/", path) }
+        let name = String(path[path.utf8.index(after: slash)...])
         guard !name.isEmpty else { return nil }
         let parent = String(path[..<slash])
         return (parent.isEmpty ? "/" : parent, name)
@@ -235,12 +236,14 @@ public final class Applier {
         let current = UInt32(status.permissions.rawValue)
         let wantUser = target.owner.map(\.id).flatMap { $0 == status.userID ? nil : $0 }
         let wantGroup = target.group.map(\.id).flatMap { $0 == status.groupID ? nil : $0 }
+        // The mode this run's own narrowing left, when it is known without reading it again.
+        var narrowedTo: UInt32?
         if wantUser != nil || wantGroup != nil {
             let shared = current & (target.mode?.rawValue ?? current) & 0o777
-            let narrowed = shared != current
-            if narrowed { _ = handle.changeMode(shared) }
-            // Unless the narrowing changed it, the status just read is this descriptor's last.
-            let result = handle.changeOwner(userID: wantUser, groupID: wantGroup, directory: narrowed ? nil : status)
+            if shared != current, case .success = handle.changeMode(shared, directory: status) { narrowedTo = shared }
+            // A directory's status spares reading it again (its kind cannot change); anything
+            // else is read again and judged before the chown.
+            let result = handle.changeOwner(userID: wantUser, groupID: wantGroup, directory: status)
             if !created {
                 if let user = wantUser {
                     record(target, .chown, before: names.user(id: status.userID)?.name ?? String(status.userID), after: target.owner?.name ?? String(user), result, "changed owner")
@@ -251,8 +254,15 @@ public final class Applier {
             }
         }
         if let mode = target.mode, mode.rawValue != current {
-            // The narrowing before a chown may already have reached the final mode.
-            let result = handle.changeModeIfDifferent(mode.rawValue)
+            // The narrowing before a chown may already have reached the final mode (it has no
+            // setuid, setgid or sticky bit for the chown to clear). A directory is not read again.
+            let result: Result<Void, HostError> = if status.kind != .directory {
+                handle.changeModeIfDifferent(mode.rawValue)
+            } else if narrowedTo == mode.rawValue {
+                .success(())
+            } else {
+                handle.changeMode(mode.rawValue, directory: status)
+            }
             if !created || result.isFailure {
                 record(target, .chmod, before: FileMode(rawValue: current).description, after: mode.description, result, "changed mode")
             }

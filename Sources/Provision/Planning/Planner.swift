@@ -133,9 +133,7 @@ public struct Planner {
                 }
             }
         }
-        // Each path split once, not once per comparison.
-        targets = targets.map { ($0, $0.path.split(separator: "/")) }
-            .sorted { Self.precedes($0.1, $1.1) }.map(\.0)
+        targets.sort { Self.precedes($0.path, $1.path) }
 
         // What each target needs, judged from the host as it is now.
         var actions = conflicts
@@ -231,14 +229,25 @@ public struct Planner {
         }
     }
 
-    /// Parents before children, then by name.
+    /// Parents before children, then component by component by name (in UTF-8 byte order, a
+    /// name before the longer names it begins): the order of comparing the paths split at
+    /// each "/", read off the bytes without splitting them.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        precedes(a.split(separator: "/"), b.split(separator: "/"))
-    }
-
-    static func precedes(_ pa: [Substring], _ pb: [Substring]) -> Bool {
-        for (x, y) in zip(pa, pb) where x != y { return x < y }
-        return pa.count < pb.count
+        let slash = UInt8(ascii: "/")
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true  // a is b's ancestor, or its last name begins b's name
+            case (_, nil): return false
+            case let (x?, y?) where x != y:
+                if x == slash { return true }  // a's name ended first: it begins b's
+                if y == slash { return false }
+                return x < y
+            default: continue
+            }
+        }
     }
 
     /// Why a target cannot be reached without following a link, if it cannot.
