@@ -15,6 +15,7 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
 
     static func text(_ outcome: ProvisionOutcome) -> String {
         var text = ""
+        text.reserveCapacity(outcome.actions.count * 64)
         for action in outcome.actions {
             if action.count != nil {
                 text += tree(action)
@@ -26,8 +27,14 @@ enum ProvisionFormat: String, CaseIterable, ExpressibleByArgument {
             case .failed:
                 text += "FAILED   \(action.path): \(action.message)\n"
             case .planned, .done:
-                let change = [action.before, action.after].compactMap { $0 }.joined(separator: " -> ")
-                text += "\(action.kind.rawValue.padding(8)) \(action.path)  \(change)\n"
+                // Appended piece by piece: one line per directory made, 10,000 for a large tree.
+                text += action.kind.rawValue.padding(8)
+                text += " "
+                text += action.path
+                text += "  "
+                if let before = action.before { text += before + (action.after == nil ? "" : " -> ") }
+                if let after = action.after { text += after }
+                text += "\n"
             }
         }
         // What the host could not judge (an [[encrypted]] path under --root that is not a mount
