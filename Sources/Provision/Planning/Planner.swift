@@ -119,7 +119,6 @@ public struct Planner {
 
         // Parents no entry declares, for the directories provisioning creates.
         var targets = declared
-        let known = Set(declared.map(\.path))
         var implicit = Set<String>()
         // Siblings share their parents: each parent's ancestors are walked once.
         var walked = Set<String>()
@@ -128,7 +127,7 @@ public struct Planner {
             var prefix = ""
             for component in target.path.split(separator: "/").dropLast() {
                 prefix += "/" + component
-                if !known.contains(prefix) && implicit.insert(prefix).inserted {
+                if !declaredPaths.contains(prefix) && implicit.insert(prefix).inserted {
                     targets.append(ProvisionTarget(path: prefix, kind: .directory(create: true), acl: []))
                 }
             }
