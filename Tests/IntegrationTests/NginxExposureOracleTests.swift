@@ -69,8 +69,8 @@ struct NginxExposureOracleTests {
         _ = try run("/bin/chmod", ["-R", "a+rX", d])
 
         let seeds = Self.seeds()
-        let base = Int.random(in: 20_000...50_000)
         let cases = seeds.map { Case(seed: $0, server: Self.generate(seed: $0).replacing("{D}", with: d)) }
+        let base = SocketOwnership.randomPort(leaving: cases.count)
         // One nginx serves every case, each server block on a port of its own.
         let servers = cases.enumerated().map { index, item in item.server.replacing("{PORT}", with: String(base + index)) }
         let preamble = """

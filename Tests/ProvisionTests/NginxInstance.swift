@@ -69,7 +69,7 @@ final class NginxInstance: @unchecked Sendable {
     func serve(_ configuration: (_ port: Int, _ port2: Int) -> String) throws -> Server {
         var lastError = ""
         for _ in 0..<8 {
-            let port = Int.random(in: 20000...59000), port2 = port + 1
+            let port = SocketOwnership.randomPort(leaving: 1), port2 = port + 1
             let file = directory.write("serve.conf", configuration(port, port2))
             try? FileManager.default.removeItem(atPath: path + "/error.log")
             let process = Process()
@@ -81,7 +81,8 @@ final class NginxInstance: @unchecked Sendable {
             try process.run()
             let server = Server(process: process, port: port, port2: port2)
             for _ in 0..<100 where process.isRunning {
-                if (try? run("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { return server }
+                if SocketOwnership.listens(process: process.processIdentifier, port: port),
+                   (try? run("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"]))?.status == 0 { return server }
                 usleep(50_000)
             }
             lastError = (try? String(contentsOfFile: path + "/error.log", encoding: .utf8)) ?? "no error log"

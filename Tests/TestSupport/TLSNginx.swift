@@ -13,7 +13,7 @@ public final class TLSNginx: @unchecked Sendable {
         let dir = directory.path
         var lastError = ""
         for _ in 0..<8 {
-            let port = Int.random(in: 20_000...59_000)
+            let port = SocketOwnership.randomPort()
             let configuration = """
                 events { worker_connections 64; }
                 http {
@@ -34,7 +34,7 @@ public final class TLSNginx: @unchecked Sendable {
             process.standardError = FileHandle.nullDevice
             try process.run()
             for _ in 0..<100 where process.isRunning {
-                if Self.accepts(port: port) {
+                if SocketOwnership.listens(process: process.processIdentifier, port: port) {
                     self.port = port
                     self.process = process
                     return
@@ -47,18 +47,6 @@ public final class TLSNginx: @unchecked Sendable {
             if !lastError.contains("Address already in use") { break }
         }
         throw FixtureError(message: "nginx did not start: \(lastError)")
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 
     deinit {
