@@ -5,11 +5,14 @@
 #include "loading.h"
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
+#include <systemd/sd-login.h>
 
 #define SYSTEMD_FUNCTIONS(F) \
     F(int, sd_booted, (void), ()) \
     F(int, sd_notify, (int unset_environment, const char *state), (unset_environment, state)) \
     F(int, sd_journal_sendv, (const struct iovec *iov, int n), (iov, n)) \
+    F(int, sd_pid_get_unit, (pid_t pid, char **unit), (pid, unit)) \
+    F(int, sd_pid_get_user_unit, (pid_t pid, char **unit), (pid, unit)) \
     F(int, sd_bus_open_system, (sd_bus **ret), (ret)) \
     F(sd_bus *, sd_bus_flush_close_unref, (sd_bus *bus), (bus)) \
     F(int, sd_bus_path_encode, (const char *prefix, const char *external_id, char **ret_path), (prefix, external_id, ret_path)) \

@@ -467,6 +467,19 @@ internal func system_sd_journal_sendv(_ fields: [String]) -> CInt {
     return ondemand_sd_journal_sendv(&vectors, CInt(vectors.count))
 }
 
+/// sd_pid_get_unit(3) for this process, then sd_pid_get_user_unit(3): the unit systemd started
+/// it as, read from its own cgroup; nil outside any unit.
+internal func system_sd_own_unit() -> String? {
+    guard case .success = system_systemd_open() else { return nil }
+    for lookup in [ondemand_sd_pid_get_unit, ondemand_sd_pid_get_user_unit] {
+        var unit: UnsafeMutablePointer<CChar>?
+        guard lookup(0, &unit) >= 0, let unit else { continue }
+        defer { free(unit) }
+        return String(cString: unit)
+    }
+    return nil
+}
+
 /// setenv(3).
 internal func system_setenv(_ name: String, _ value: String) -> CInt {
     setenv(name, value, 1)

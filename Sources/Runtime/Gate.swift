@@ -115,8 +115,12 @@ public struct Gate {
         }
     }
 
+    /// Sends each entry with `HOSTCONTRACT_UNIT`, the unit the gate runs in, read while the gate
+    /// is alive: journald takes `_SYSTEMD_UNIT` from the sender's cgroup when it processes the
+    /// entry, and a gate that has exited by then (a loaded host) leaves that field out.
     private func journal(_ entries: [[(String, String)]]) {
         guard ServiceManager.standardErrorIsJournal else { return }
-        for fields in entries { ServiceManager.sendToJournal(fields) }
+        let unit = ServiceManager.ownUnit.map { [("HOSTCONTRACT_UNIT", $0)] } ?? []
+        for fields in entries { ServiceManager.sendToJournal(fields + unit) }
     }
 }

@@ -178,6 +178,7 @@ struct BootedUnitTests {
 
         # Provisioning ran at boot (enabled, wanted by multi-user.target).
         record provision lx-annotate-provision.service
+        journalctl --sync
         journalctl -b -u lx-annotate-provision.service --no-pager -o cat > $out/provision.journal 2>&1
         hostcontract check /etc/hostcontract/lx-annotate.toml --only directory,file,key > $out/provision.check 2>&1
         echo "$?" > $out/provision.check.status
@@ -201,6 +202,9 @@ struct BootedUnitTests {
         record gate-violated-later probe-gated.service
         hostcontract check /etc/hostcontract/live-units.toml --format json > $out/live-units.json 2> $out/live-units.stderr
 
+        # journald reads the stream lines of an exited gate after its datagrams: have it take in
+        # everything sent so far before reading (systemd's own tests do the same).
+        journalctl --sync
         journalctl -b -u $audit --no-pager > $out/audit.journal 2>&1
         journalctl -b -u hostcontract-audit@lx-annotate.service --no-pager > $out/audit-lx-annotate.journal 2>&1
         journalctl -b -u probe-gated.service --no-pager > $out/gate.journal 2>&1
@@ -237,11 +241,17 @@ struct BootedUnitTests {
         ExecStart=/bin/sh -c 'grep -E "^(CapBnd|CapEff|NoNewPrivs):" /proc/self/status; python3 -c "import os; os.setuid(0)" && echo setuid=allowed || echo setuid=refused; touch /etc/probe-write && echo write=allowed || echo write=refused'
         DROPIN
         systemctl daemon-reload
+        # The lines of this run only, by the unit and a cursor: the invocation ID, like the
+        # cgroup, is lost for a process that has exited before journald reads its lines.
+        journalctl --sync
+        cursor=$(journalctl -b -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
         start sandbox $audit
-        journalctl -b _SYSTEMD_INVOCATION_ID=$(systemctl show -p InvocationID --value $audit) --no-pager -o cat > $out/sandbox.journal 2>&1
+        journalctl --sync
+        journalctl -b -u $audit --after-cursor="$cursor" --no-pager -o cat > $out/sandbox.journal 2>&1
         rm -r /run/systemd/system/$audit.d
         systemctl daemon-reload
 
+        journalctl --sync
         journalctl -b --no-pager -o verbose > $out/journal.all 2>&1
         date +%s.%N > $out/end
         """#
@@ -533,7 +543,9 @@ struct BootedUnitTests {
         let structured = try records.file("gate.structured")
         #expect(structured.contains("HOSTCONTRACT_SUBJECT=/srv/probe/private"), "\(structured)")
         #expect(structured.contains("HOSTCONTRACT_CHECK=mode") && structured.contains("HOSTCONTRACT_FIX=chmod 0700 /srv/probe/private"))
-        #expect(structured.contains("_SYSTEMD_UNIT=probe-gated.service"))
+        // The unit the gate ran in, named by the gate itself: journald's own `_SYSTEMD_UNIT` is
+        // missing when it gets to the entry after the gate has exited, as on a loaded host.
+        #expect(structured.contains("HOSTCONTRACT_UNIT=probe-gated.service"), "\(structured)")
     }
 
     /// `[[unit]] active` and `failed` read the running manager over D-Bus: what systemctl says.

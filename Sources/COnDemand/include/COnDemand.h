@@ -49,6 +49,8 @@ int ondemand_ASN1_TIME_to_tm(const ASN1_TIME *s, struct tm *tm);
 int ondemand_sd_booted(void);
 int ondemand_sd_notify(int unset_environment, const char *state);
 int ondemand_sd_journal_sendv(const struct iovec *iov, int n);
+int ondemand_sd_pid_get_unit(pid_t pid, char **unit);
+int ondemand_sd_pid_get_user_unit(pid_t pid, char **unit);
 int ondemand_sd_bus_open_system(sd_bus **ret);
 sd_bus *ondemand_sd_bus_flush_close_unref(sd_bus *bus);
 int ondemand_sd_bus_path_encode(const char *prefix, const char *external_id, char **ret_path);

@@ -30,6 +30,11 @@ public enum ServiceManager {
         return code >= 0 ? .success(()) : .failure(HostError(errno: -code))
     }
 
+    /// The unit this process runs in (`lx-annotate.service`), from its own cgroup while it is
+    /// alive; nil outside any unit. The corresponding C functions are sd_pid_get_unit(3) and
+    /// sd_pid_get_user_unit(3).
+    public static var ownUnit: String? { system_sd_own_unit() }
+
     /// Sets the environment, then replaces this process with `arguments` (searched in PATH), so
     /// the program keeps the PID, the descriptors and the signals. Returns only on failure. The
     /// corresponding C function is execvp(3).
