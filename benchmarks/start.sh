@@ -7,8 +7,8 @@
 #   - `gate contracts/lx-annotate.toml -- /bin/true` on the sample lx-annotate root against
 #     /bin/true alone (the difference is what the gate adds to a service's start).
 # Each also runs beside the floors the required stack sets (benchmarks/parser-floor): a static
-# Swift program that does nothing, and one whose only work is swift-argument-parser parsing the
-# gate's options.
+# Swift program that does nothing, one whose only work is swift-argument-parser parsing the
+# gate's options, and one that then also parses the contract with TOMLKit and visits every value.
 #   benchmarks/start.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,9 +64,11 @@ echo "--- check of a 40-check contract"
 python3 benchmarks/start-timing.py --runs "$runs" \
     "C floor=$work/check-floor $small ${paths[*]}" \
     "swift-argument-parser, gate options=$floors/parser-floor gate $work/small.toml --root $small -- /bin/true" \
+    "... and TOMLKit reading the contract=$floors/toml-floor gate $work/small.toml --root $small -- /bin/true" \
     "hostcontract check=$binary check $work/small.toml --root $small"
 echo "--- gate on the lx-annotate sample"
 python3 benchmarks/start-timing.py --runs "$runs" \
     "/bin/true=/bin/true" \
     "swift-argument-parser, gate options=$floors/parser-floor gate contracts/lx-annotate.toml --root $lx -- /bin/true" \
+    "... and TOMLKit reading the contract=$floors/toml-floor gate contracts/lx-annotate.toml --root $lx -- /bin/true" \
     "hostcontract gate -- /bin/true=$binary gate contracts/lx-annotate.toml --root $lx -- /bin/true"
