@@ -467,11 +467,12 @@ internal func system_sd_journal_sendv(_ fields: [String]) -> CInt {
     return ondemand_sd_journal_sendv(&vectors, CInt(vectors.count))
 }
 
-/// sd_pid_get_unit(3) for this process, then sd_pid_get_user_unit(3): the unit systemd started
-/// it as, read from its own cgroup; nil outside any unit.
+/// sd_pid_get_user_unit(3) for this process, then sd_pid_get_unit(3): the unit systemd started
+/// it as, read from its own cgroup; nil outside any unit. The user unit first: under a user
+/// manager the system unit is the manager's own (`user@1000.service`).
 internal func system_sd_own_unit() -> String? {
     guard case .success = system_systemd_open() else { return nil }
-    for lookup in [ondemand_sd_pid_get_unit, ondemand_sd_pid_get_user_unit] {
+    for lookup in [ondemand_sd_pid_get_user_unit, ondemand_sd_pid_get_unit] {
         var unit: UnsafeMutablePointer<CChar>?
         guard lookup(0, &unit) >= 0, let unit else { continue }
         defer { free(unit) }
